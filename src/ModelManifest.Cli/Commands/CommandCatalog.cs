@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace ModelManifest.Cli.Commands;
+
+/// <summary>The list of subcommands; adding a command is one line here.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield break;
+    }
+}

@@ -1,0 +1,3 @@
+global using System.Collections.Immutable;
+global using System.Text.Json;
+global using System.Text.Json.Serialization;
