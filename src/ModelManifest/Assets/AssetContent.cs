@@ -23,6 +23,14 @@ public sealed class AssetContent : IAsyncDisposable, IDisposable
     /// <summary>Position in the asset of the first byte of <see cref="Stream"/>.</summary>
     public long Offset { get; }
 
+    /// <summary>Opens a local file positioned at <paramref name="offset"/>.</summary>
+    public static AssetContent FromFile(string path, long offset)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.SequentialScan);
+        stream.Position = offset;
+        return new AssetContent(stream, offset);
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Stream.DisposeAsync();
 
