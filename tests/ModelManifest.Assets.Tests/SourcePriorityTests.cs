@@ -157,6 +157,7 @@ public sealed class SourcePriorityTests : IAsyncLifetime
         var progress = new SynchronousProgress(p => { if (p.BytesDone == p.TotalBytes) { Interlocked.Increment(ref reports); } });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _engine.Manager.GetAsync(asset, progress)));
+        await _server.WaitIdleAsync();
 
         Assert.Single(results.Select(r => r.CachePath).Distinct());
         Assert.Equal(1, _server.RequestCount);

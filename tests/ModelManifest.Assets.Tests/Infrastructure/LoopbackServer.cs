@@ -15,6 +15,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     private WebApplication _app = null!;
     private long _bytesSent;
     private int _connections;
+    private int _inFlight;
 
     private LoopbackServer()
     {
@@ -61,7 +62,34 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public long BytesSentFor(string path) => Requests.Where(r => r.Path == "/" + path.TrimStart('/')).Sum(r => r.BytesSent);
 
+    /// <summary>Waits until no request is being served, so byte counters are final.</summary>
+    public async Task WaitIdleAsync()
+    {
+        for (var waited = 0; Volatile.Read(ref _inFlight) > 0; waited += 10)
+        {
+            if (waited > 60_000)
+            {
+                throw new TimeoutException("server never went idle");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await ServeAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context)
     {
         var record = new RecordedRequest(context.Request.Path.Value ?? string.Empty, context.Request.Headers.Range.ToString(), context.Request.Headers.Authorization.ToString());
         Requests.Enqueue(record);

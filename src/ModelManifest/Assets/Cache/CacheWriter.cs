@@ -111,6 +111,8 @@ internal sealed class CacheWriter
             }
             catch (Exception e) when (IsTransient(e, cancellationToken))
             {
+                // Every byte written is also hashed, so the file length is exactly where to resume.
+                offset = file.Position;
                 failures = offset > before ? 1 : failures + 1;
                 if (failures > _options.MaxResumeAttempts)
                 {
@@ -155,7 +157,7 @@ internal sealed class CacheWriter
                 file.Write(current, 0, read);
                 hash.AppendData(current, 0, read);
                 offset += read;
-                if (offset - reported >= 8 << 20)
+                if (offset - reported >= 1 << 20)
                 {
                     reported = offset;
                     progress(offset);
