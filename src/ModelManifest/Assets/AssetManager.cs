@@ -253,7 +253,6 @@ public sealed class AssetManager
     private async Task<(CacheLock? Lock, string? Cached)> AcquireOrWaitAsync(AssetInfo asset, CancellationToken cancellationToken)
     {
         var lockPath = Cache.LockPath(asset.Sha256);
-        var partial = new FileInfo(Cache.PartialPath(asset.Sha256));
         var stall = Stopwatch.StartNew();
         long lastLength = -1;
         var delay = TimeSpan.FromMilliseconds(10);
@@ -288,8 +287,7 @@ public sealed class AssetManager
                 _options.Log?.Invoke($"{asset.Key}: another process is fetching it; waiting.");
             }
 
-            partial.Refresh();
-            var length = partial.Exists ? partial.Length : 0;
+            var length = Cache.InProgressBytes(asset.Sha256);
             if (length != lastLength)
             {
                 lastLength = length;

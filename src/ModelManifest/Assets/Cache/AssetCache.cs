@@ -216,6 +216,103 @@ public sealed class AssetCache
     internal string NewPrivateTempPath(string sha256) =>
         GetBlobPath(sha256) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + ".tmp";
 
+    /// <summary>
+    /// Takes over an interrupted download for this process: the shared <c>.partial</c> file, or the temporary file of a
+    /// process that died mid-download, renamed to a fresh private name (an empty name when there is nothing to resume).
+    /// </summary>
+    internal string ClaimPartial(string sha256)
+    {
+        var claimed = NewPrivateTempPath(sha256);
+        var candidates = new List<string> { PartialPath(sha256) };
+        candidates.AddRange(TemporaryFiles(sha256).Where(IsOrphan).OrderByDescending(f => new FileInfo(f).Length));
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                File.Move(candidate, claimed);
+                break;
+            }
+            catch (IOException)
+            {
+                // Gone, or claimed by someone else first: try the next one.
+            }
+        }
+
+        foreach (var orphan in TemporaryFiles(sha256).Where(IsOrphan))
+        {
+            TryDelete(orphan);
+        }
+
+        return claimed;
+    }
+
+    /// <summary>Hands an unfinished private download back as the shared partial file so the next attempt resumes it.</summary>
+    internal void ReleasePartial(string temp, string sha256)
+    {
+        try
+        {
+            File.Move(temp, PartialPath(sha256), overwrite: false);
+        }
+        catch (IOException)
+        {
+            TryDelete(temp);
+        }
+    }
+
+    /// <summary>Bytes held by partial and in-progress downloads of a digest: the signal that a lock holder is making progress.</summary>
+    internal long InProgressBytes(string sha256)
+    {
+        long total = 0;
+        foreach (var file in TemporaryFiles(sha256).Append(PartialPath(sha256)))
+        {
+            try
+            {
+                total += new FileInfo(file).Length;
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return total;
+    }
+
+    private IEnumerable<string> TemporaryFiles(string sha256)
+    {
+        var directory = Path.GetDirectoryName(GetBlobPath(sha256))!;
+        return Directory.Exists(directory) ? Directory.GetFiles(directory, sha256 + ".*.tmp") : Array.Empty<string>();
+    }
+
+    /// <summary>Whether a temporary file's writer (the pid in its name) is gone, as after a SIGKILL.</summary>
+    private static bool IsOrphan(string path)
+    {
+        var name = Path.GetFileName(path);
+        var parts = name.Split('.', '-');
+        if (parts.Length < 4 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
     internal void EnsureBlobDirectory(string sha256) => Directory.CreateDirectory(Path.GetDirectoryName(GetBlobPath(sha256))!);
 
     /// <summary>

@@ -21,25 +21,34 @@ internal sealed class CacheWriter
     /// <summary>Downloads and publishes the blob; returns its cache path. Throws <see cref="AssetSourceException"/> when the source fails.</summary>
     /// <param name="asset">The validated asset.</param>
     /// <param name="source">The source to read from.</param>
-    /// <param name="usePartial">True when the caller holds the digest's lock and may continue the shared partial file.</param>
+    /// <param name="usePartial">True when the caller holds the digest's lock and may continue an interrupted download.</param>
     /// <param name="progress">Receives the bytes in hand.</param>
-    /// <param name="cancellationToken">Stops the transfer; a partial file is kept for resuming.</param>
+    /// <param name="cancellationToken">Stops the transfer; the bytes so far are kept for resuming.</param>
     public async Task<string> WriteAsync(AssetInfo asset, IAssetSource source, bool usePartial, Action<long> progress, CancellationToken cancellationToken)
     {
         _cache.EnsureBlobDirectory(asset.Sha256);
         while (true)
         {
-            var temp = usePartial ? _cache.PartialPath(asset.Sha256) : _cache.NewPrivateTempPath(asset.Sha256);
+            // Always write a file only this process names; continuing a partial download means renaming it to such a name
+            // first. A rename succeeds for one process only, so even where locks do nothing no two processes share a file.
+            var temp = usePartial ? _cache.ClaimPartial(asset.Sha256) : _cache.NewPrivateTempPath(asset.Sha256);
             string actual;
             long resumedFrom;
             try
             {
                 (actual, resumedFrom) = await TransferAsync(asset, source, temp, progress, cancellationToken).ConfigureAwait(false);
             }
-            catch when (!usePartial)
+            catch
             {
-                // A private temp file cannot be resumed by anyone else: do not leave it behind.
-                AssetCache.TryDelete(temp);
+                if (usePartial)
+                {
+                    _cache.ReleasePartial(temp, asset.Sha256);
+                }
+                else
+                {
+                    AssetCache.TryDelete(temp);
+                }
+
                 throw;
             }
 
@@ -51,7 +60,7 @@ internal sealed class CacheWriter
             AssetCache.TryDelete(temp);
             if (resumedFrom > 0)
             {
-                // The kept prefix may be what was wrong (for example two writers where locks do nothing): retry once from zero, privately.
+                // The kept prefix may be what was wrong: retry once from zero before blaming the source.
                 _options.Log?.Invoke($"{asset.Key}: resumed data did not verify; fetching again from the start.");
                 usePartial = false;
                 continue;
