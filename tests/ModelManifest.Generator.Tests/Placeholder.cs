@@ -1,0 +1,1 @@
+namespace ModelManifest.Generator.Tests;
