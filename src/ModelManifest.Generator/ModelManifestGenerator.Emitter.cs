@@ -168,7 +168,8 @@ internal static class Emitter
         {
             w.Line();
             w.Summary(member.Documentation, member.Remarks);
-            w.Line("public " + member.TypeName + " " + member.Name + " => " + member.Value + ";");
+            // Arrays are built once; scalars are literals.
+            w.Line("public " + member.TypeName + " " + member.Name + (member.TypeName.StartsWith(ReadOnlyList, System.StringComparison.Ordinal) ? " { get; } = " : " => ") + member.Value + ";");
         }
 
         w.Line();
@@ -288,8 +289,6 @@ internal static class Emitter
     private static void EmitData(SourceWriter w, CatalogSpec catalog)
     {
         w.Open("private static class " + Data);
-        w.Line("internal static readonly global::ModelManifest.ManifestSnapshot Snapshot = Load();");
-        w.Line();
         w.Line("private static readonly string[] Origins = new string[]");
         w.Line("{");
         foreach (EmbeddedManifestSpec manifest in catalog.Manifests)
@@ -307,6 +306,9 @@ internal static class Emitter
         }
 
         w.Line("};");
+        w.Line();
+        w.Line("// Declared after the texts: static fields initialize in order, and Load reads them.");
+        w.Line("internal static readonly global::ModelManifest.ManifestSnapshot Snapshot = Load();");
         w.Line();
         w.Open("internal static " + ModelInfo + " Model(string id, string version)");
         w.Line("return Snapshot.Get(id, version) ?? throw new global::System.InvalidOperationException(\"Model '\" + id + \"' \" + version + \" is missing from the embedded manifests.\");");

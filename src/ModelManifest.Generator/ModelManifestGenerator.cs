@@ -129,7 +129,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
     private static bool IsNamespace(string ns)
         => ns.Length == 0 || ns.Split('.').All(part => SyntaxFacts.IsValidIdentifier(part) && SyntaxFacts.GetKeywordKind(part) == SyntaxKind.None);
 
-    private static (string Role, SchemaFile? File, Helpers.DiagnosticInfo? Error)? ReadSchemaFile(AdditionalText file, AnalyzerConfigOptionsProvider provider, System.Threading.CancellationToken cancellationToken)
+    internal static (string Role, SchemaFile? File, Helpers.DiagnosticInfo? Error)? ReadSchemaFile(AdditionalText file, AnalyzerConfigOptionsProvider provider, System.Threading.CancellationToken cancellationToken)
     {
         if (!provider.GetOptions(file).TryGetValue(RoleMetadata, out string? role) || string.IsNullOrWhiteSpace(role))
         {
@@ -166,7 +166,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
     private static Helpers.DiagnosticInfo Unusable(string path, string reason)
         => new(DiagnosticDescriptors.UnreadableSchema.Id, "Schema file cannot be used: " + reason + "; it is ignored", DiagnosticSeverity.Error, path, default, default);
 
-    private static SchemaInput ToSchemaInput(ImmutableArray<(string Role, SchemaFile? File, Helpers.DiagnosticInfo? Error)?> entries)
+    internal static SchemaInput ToSchemaInput(ImmutableArray<(string Role, SchemaFile? File, Helpers.DiagnosticInfo? Error)?> entries)
     {
         var diagnostics = new List<Helpers.DiagnosticInfo>();
         SchemaFile? manifest = null;

@@ -1,1 +1,0 @@
-namespace ModelManifest.Generator.Tests;
