@@ -293,35 +293,27 @@ internal static class Parser
     }
 
     /// <summary>
-    /// The compiler decodes an additional file as UTF-8 when its bytes are valid UTF-8, and otherwise falls back to a
-    /// code page; a decoder that replaces bad bytes leaves U+FFFD. Either way the manifest was not UTF-8.
+    /// The compiler decodes an additional file as UTF-8 when its bytes are valid UTF-8 and otherwise falls back to a
+    /// code page (SourceText.Encoding then says which). A U+FFFD in UTF-8 text is not reported: it may be meant.
     /// </summary>
     private static DiagnosticInfo? NotUtf8(SourceText text, string content, string path)
     {
         Encoding? encoding = text.Encoding;
-        bool fallback = encoding is not null && encoding.CodePage != Encoding.UTF8.CodePage;
-        int replacement = encoding is null || fallback ? -1 : content.IndexOf('\uFFFD');
-        if (!fallback && replacement < 0)
+        if (encoding is null || encoding.CodePage == Encoding.UTF8.CodePage)
         {
             return null;
         }
 
-        int at = replacement;
-        if (at < 0)
+        int at = 0;
+        while (at < content.Length && content[at] < 0x80)
         {
-            at = 0;
-            while (at < content.Length && content[at] < 0x80)
-            {
-                at++;
-            }
+            at++;
         }
 
-        at = Math.Min(at, content.Length);
         var span = new TextSpan(at, at < content.Length ? 1 : 0);
-        string how = fallback ? "the compiler decoded it as " + encoding!.WebName : "it contains bytes that do not decode";
         return new DiagnosticInfo(
             DiagnosticDescriptors.NotUtf8.Id,
-            "The manifest is not UTF-8 (" + how + "); save it as UTF-8",
+            "The manifest is not UTF-8 (the compiler decoded it as " + encoding.WebName + "); save it as UTF-8",
             DiagnosticSeverity.Error,
             path,
             span,
