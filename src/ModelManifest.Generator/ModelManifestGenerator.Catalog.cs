@@ -95,17 +95,10 @@ internal static class CatalogBuilder
         }
 
         // Models: one id+version once; names unique in the catalog class and within each model.
-        var used = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["All"] = "(a catalog member)",
-            ["SchemaVersion"] = "(a catalog member)",
-            ["ModelMetadata"] = "(the generated metadata record)",
-            [options.ClassName] = "(the catalog class)",
-        };
-        foreach (string reserved in SchemaWalker.ObjectMembers)
-        {
-            used[reserved] = "(a member of every object)";
-        }
+        Dictionary<string, string> used = Parser.NameScope(options.ClassName);
+        used["All"] = "(a catalog member)";
+        used["SchemaVersion"] = "(a catalog member)";
+        used["ModelMetadata"] = "(the generated metadata record)";
 
         var seen = new Dictionary<string, ModelVersionSpec>(StringComparer.Ordinal);
         var byId = new Dictionary<string, List<ModelVersionSpec>>(StringComparer.Ordinal);

@@ -286,26 +286,24 @@ internal static class Emitter
         w.Close();
     }
 
+    private static void StringArray(SourceWriter w, string name, IEnumerable<string> values)
+    {
+        w.Line("private static readonly string[] " + name + " = new string[]");
+        w.Line("{");
+        foreach (string value in values)
+        {
+            w.Line("    " + CSharp.StringLiteral(value) + ",");
+        }
+
+        w.Line("};");
+    }
+
     private static void EmitData(SourceWriter w, CatalogSpec catalog)
     {
         w.Open("private static class " + Data);
-        w.Line("private static readonly string[] Origins = new string[]");
-        w.Line("{");
-        foreach (EmbeddedManifestSpec manifest in catalog.Manifests)
-        {
-            w.Line("    " + CSharp.StringLiteral(manifest.Path) + ",");
-        }
-
-        w.Line("};");
+        StringArray(w, "Origins", catalog.Manifests.Select(m => m.Path));
         w.Line();
-        w.Line("private static readonly string[] Texts = new string[]");
-        w.Line("{");
-        foreach (EmbeddedManifestSpec manifest in catalog.Manifests)
-        {
-            w.Line("    " + CSharp.StringLiteral(manifest.Text) + ",");
-        }
-
-        w.Line("};");
+        StringArray(w, "Texts", catalog.Manifests.Select(m => m.Text));
         w.Line();
         w.Line("// Declared after the texts: static fields initialize in order, and Load reads them.");
         w.Line("internal static readonly global::ModelManifest.ManifestSnapshot Snapshot = Load();");

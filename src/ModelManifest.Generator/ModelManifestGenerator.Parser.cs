@@ -109,11 +109,7 @@ internal static class Parser
 
         // Assets: named by role, else by id. Two references with one name: the first wins, the second is reported.
         var assetMembers = new List<AssetMemberSpec>();
-        var assetNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["AssetCatalog"] = "(the generated type)" };
-        foreach (string reserved in SchemaWalker.ObjectMembers)
-        {
-            assetNames[reserved] = "(a member of every object)";
-        }
+        Dictionary<string, string> assetNames = NameScope("AssetCatalog");
 
         foreach (JsonSyntaxNode item in Items(model["assets"]))
         {
@@ -134,11 +130,7 @@ internal static class Parser
         }
 
         var options = new List<OptionSpec>();
-        var optionNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["OptionCatalog"] = "(the generated type)" };
-        foreach (string reserved in SchemaWalker.ObjectMembers)
-        {
-            optionNames[reserved] = "(a member of every object)";
-        }
+        Dictionary<string, string> optionNames = NameScope("OptionCatalog");
 
         foreach (JsonSyntaxNode item in Items(model["options"]))
         {
@@ -176,6 +168,18 @@ internal static class Parser
             metadata,
             Locate(id.Value, path, text, id.Span),
             Locate(version.Value, path, text, version.Span));
+    }
+
+    /// <summary>Names already taken in a generated class (the class itself, object members), with who took them.</summary>
+    internal static Dictionary<string, string> NameScope(string typeName)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { [typeName] = "(the generated type)" };
+        foreach (string reserved in SchemaWalker.ObjectMembers)
+        {
+            names[reserved] = "(a member of every object)";
+        }
+
+        return names;
     }
 
     private static OptionSpec BuildOption(JsonObjectSyntax option, string name, string typeName, string jsonName)

@@ -26,9 +26,12 @@ public sealed class SchemaDrivenTests
     }
 
     private static GeneratorRun RunWithSchema(string schema, string manifest, string code = "")
+        => RunWithSchemaFile(SchemaPath, "ManifestSchema", schema, "/p/m.models.json", manifest, code);
+
+    private static GeneratorRun RunWithSchemaFile(string schemaPath, string role, string schema, string manifestPath, string manifest, string code)
     {
-        var files = new AdditionalText[] { new MemoryAdditionalText(SchemaPath, schema), new MemoryAdditionalText("/p/m.models.json", manifest) };
-        var perFile = new Dictionary<string, IReadOnlyDictionary<string, string>> { [SchemaPath] = new Dictionary<string, string> { [Harness.RoleKey] = "ManifestSchema" } };
+        var files = new AdditionalText[] { new MemoryAdditionalText(schemaPath, schema), new MemoryAdditionalText(manifestPath, manifest) };
+        var perFile = new Dictionary<string, IReadOnlyDictionary<string, string>> { [schemaPath] = new Dictionary<string, string> { [Harness.RoleKey] = role } };
         return Harness.Run(Harness.Driver(files, perFile: perFile), code.Length == 0 ? Harness.Compilation() : Harness.Compilation(code));
     }
 
@@ -107,11 +110,7 @@ public sealed class SchemaDrivenTests
         """;
 
     private static GeneratorRun RunWithMetadataSchema(string manifest, string code = "")
-    {
-        var files = new AdditionalText[] { new MemoryAdditionalText("/p/weather-metadata.schema.json", MetadataSchema), new MemoryAdditionalText("/p/weather.models.json", manifest) };
-        var perFile = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["/p/weather-metadata.schema.json"] = new Dictionary<string, string> { [Harness.RoleKey] = "MetadataSchema" } };
-        return Harness.Run(Harness.Driver(files, perFile: perFile), code.Length == 0 ? Harness.Compilation() : Harness.Compilation(code));
-    }
+        => RunWithSchemaFile("/p/weather-metadata.schema.json", "MetadataSchema", MetadataSchema, "/p/weather.models.json", manifest, code);
 
     [Fact]
     public void A_metadata_extension_schema_gives_typed_metadata()
