@@ -20,7 +20,15 @@ public static class ManifestReader
 
     /// <summary>Reads a manifest from UTF-8 bytes (a BOM is allowed).</summary>
     public static ManifestReadResult Read(ReadOnlySpan<byte> utf8, string? path = null, bool resolveReferences = true)
-        => TryDecode(utf8, path, out string? text, out ManifestReadResult? failure) ? Read(text!, path, resolveReferences) : failure!;
+    {
+        if (!TryDecode(utf8, path, out string? text, out ManifestReadResult? failure))
+        {
+            return failure!;
+        }
+
+        ManifestSyntaxResult syntax = ManifestSyntaxReader.Read(text!, path, Schema, resolveReferences);
+        return Bind(syntax, text!, utf8);
+    }
 
     /// <summary>Reads a manifest from text.</summary>
     public static ManifestReadResult Read(string text, string? path = null, bool resolveReferences = true)
@@ -99,7 +107,7 @@ public static class ManifestReader
         return false;
     }
 
-    private static ManifestReadResult Bind(ManifestSyntaxResult syntax, string text)
+    private static ManifestReadResult Bind(ManifestSyntaxResult syntax, string text, ReadOnlySpan<byte> utf8 = default)
     {
         var diagnostics = syntax.Diagnostics.ToImmutableArray();
         if (syntax.HasErrors || syntax.Root is null)
@@ -109,7 +117,10 @@ public static class ManifestReader
 
         try
         {
-            ManifestDocument? document = JsonSerializer.Deserialize(text, ManifestJsonContext.Default.ManifestDocument);
+            // Bind from the UTF-8 bytes when we have them: System.Text.Json would otherwise transcode the text again.
+            ManifestDocument? document = utf8.IsEmpty
+                ? JsonSerializer.Deserialize(text, ManifestJsonContext.Default.ManifestDocument)
+                : JsonSerializer.Deserialize(utf8.StartsWith("\uFEFF"u8) ? utf8[3..] : utf8, ManifestJsonContext.Default.ManifestDocument);
             return new ManifestReadResult(syntax.Path, document, diagnostics, syntax);
         }
         catch (JsonException e)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace ModelManifest.Reading;
@@ -48,13 +49,24 @@ public abstract class JsonSyntaxNode
 /// <summary>A JSON object; properties in document order.</summary>
 public sealed class JsonObjectSyntax : JsonSyntaxNode
 {
-    private readonly Dictionary<string, JsonPropertySyntax> _byName;
+    // Small objects (nearly all of a manifest) are searched linearly; an index is built only for large ones.
+    private const int IndexThreshold = 12;
+    private readonly List<JsonPropertySyntax> _properties;
+    private readonly Dictionary<string, JsonPropertySyntax>? _byName;
 
-    internal JsonObjectSyntax(SourceSpan span, List<JsonPropertySyntax> properties, Dictionary<string, JsonPropertySyntax> byName)
+    internal JsonObjectSyntax(SourceSpan span, List<JsonPropertySyntax> properties)
         : base(span)
     {
+        _properties = properties;
         Properties = properties;
-        _byName = byName;
+        if (properties.Count > IndexThreshold)
+        {
+            _byName = new Dictionary<string, JsonPropertySyntax>(StringComparer.Ordinal);
+            foreach (var p in properties)
+            {
+                _byName[p.Name] = p;
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -64,7 +76,23 @@ public sealed class JsonObjectSyntax : JsonSyntaxNode
     public IReadOnlyList<JsonPropertySyntax> Properties { get; }
 
     /// <summary>Finds a property by exact name; for a duplicate, the last one (as System.Text.Json binds it).</summary>
-    public JsonPropertySyntax? GetProperty(string name) => _byName.TryGetValue(name, out var p) ? p : null;
+    public JsonPropertySyntax? GetProperty(string name)
+    {
+        if (_byName is not null)
+        {
+            return _byName.TryGetValue(name, out var p) ? p : null;
+        }
+
+        for (int i = _properties.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(_properties[i].Name, name, StringComparison.Ordinal))
+            {
+                return _properties[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The value of a property, or <see langword="null"/>.</summary>
     public JsonSyntaxNode? this[string name] => GetProperty(name)?.Value;

@@ -39,6 +39,7 @@ public sealed class JsonSyntaxParser
     private readonly SourceLineMap _lines;
     private readonly List<ManifestDiagnostic> _diagnostics = new();
     private readonly StringBuilder _scratch = new();
+    private readonly string?[] _names = new string?[256];
     private int _pos;
 
     private JsonSyntaxParser(string text, string? path)
@@ -128,11 +129,11 @@ public sealed class JsonSyntaxParser
         CheckDepth(depth, start);
         _pos++; // {
         var properties = new List<JsonPropertySyntax>();
-        var byName = new Dictionary<string, JsonPropertySyntax>(StringComparer.Ordinal);
+        HashSet<string>? seen = null; // only allocated for objects large enough for a linear scan to cost
         SkipTrivia();
         if (TryConsume('}'))
         {
-            return new JsonObjectSyntax(new SourceSpan(start, _pos - start), properties, byName);
+            return new JsonObjectSyntax(new SourceSpan(start, _pos - start), properties);
         }
 
         while (true)
@@ -144,7 +145,7 @@ public sealed class JsonSyntaxParser
             }
 
             int nameStart = _pos;
-            string name = ParseString();
+            string name = ParsePropertyName();
             var nameSpan = new SourceSpan(nameStart, _pos - nameStart);
             SkipTrivia();
             if (!TryConsume(':'))
@@ -155,12 +156,11 @@ public sealed class JsonSyntaxParser
             SkipTrivia();
             JsonSyntaxNode value = ParseValue(depth);
             var property = new JsonPropertySyntax(name, nameSpan, value);
-            if (byName.TryGetValue(name, out var first))
+            if (IsDuplicate(properties, ref seen, name) is JsonPropertySyntax first)
             {
                 Report(ManifestDiagnosticDescriptors.DuplicateProperty, nameSpan, Truncate(name), _lines.GetPosition(first.NameSpan.Start).Line + 1);
             }
 
-            byName[name] = property;
             properties.Add(property);
             SkipTrivia();
             if (TryConsume(','))
@@ -182,7 +182,85 @@ public sealed class JsonSyntaxParser
             throw Error(_pos >= _text.Length ? "unexpected end of file; expected ',' or '}' to continue the object opened at line " + (_lines.GetPosition(start).Line + 1) : "expected ',' or '}' after the value of \"" + Truncate(name) + "\", found " + Describe(_pos), _pos, 1);
         }
 
-        return new JsonObjectSyntax(new SourceSpan(start, _pos - start), properties, byName);
+        return new JsonObjectSyntax(new SourceSpan(start, _pos - start), properties);
+    }
+
+    private static JsonPropertySyntax? IsDuplicate(List<JsonPropertySyntax> properties, ref HashSet<string>? seen, string name)
+    {
+        if (properties.Count < 16)
+        {
+            foreach (var p in properties)
+            {
+                if (string.Equals(p.Name, name, StringComparison.Ordinal))
+                {
+                    return p;
+                }
+            }
+
+            return null;
+        }
+
+        if (seen is null)
+        {
+            seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in properties)
+            {
+                seen.Add(p.Name);
+            }
+        }
+
+        if (seen.Add(name))
+        {
+            return null;
+        }
+
+        foreach (var p in properties)
+        {
+            if (string.Equals(p.Name, name, StringComparison.Ordinal))
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Property names repeat thousands of times in a large manifest ("id", "version", ...): unescaped names are
+    /// shared through a small hash table instead of allocating a string per occurrence.
+    /// </summary>
+    private string ParsePropertyName()
+    {
+        int start = _pos + 1;
+        int end = start;
+        int hash = 17;
+        while (end < _text.Length)
+        {
+            char c = _text[end];
+            if (c == '"' || c == '\\' || c < 0x20)
+            {
+                break;
+            }
+
+            hash = unchecked(hash * 31 + c);
+            end++;
+        }
+
+        if (end >= _text.Length || _text[end] != '"' || end - start > 64)
+        {
+            return ParseString(); // escapes, errors and long names take the general path
+        }
+
+        int length = end - start;
+        int slot = hash & (_names.Length - 1);
+        string? cached = _names[slot];
+        _pos = end + 1;
+        if (cached is not null && cached.Length == length && string.CompareOrdinal(cached, 0, _text, start, length) == 0)
+        {
+            return cached;
+        }
+
+        return _names[slot] = _text.Substring(start, length);
     }
 
     private JsonArraySyntax ParseArray(int depth)

@@ -18,6 +18,7 @@ public sealed class ManifestSchema
 
     private static readonly object s_gate = new();
     private static ManifestSchema? s_embedded;
+    private static string? s_embeddedText;
 
     private static readonly HashSet<string> s_annotations = new(StringComparer.Ordinal)
     {
@@ -60,15 +61,27 @@ public sealed class ManifestSchema
         {
             lock (s_gate)
             {
-                if (s_embedded is null)
+                return s_embedded ??= Load(EmbeddedText);
+            }
+        }
+    }
+
+    /// <summary>The text of the embedded schema (for tools that hand it to another validator).</summary>
+    public static string EmbeddedText
+    {
+        get
+        {
+            lock (s_gate)
+            {
+                if (s_embeddedText is null)
                 {
                     using Stream stream = typeof(ManifestSchema).Assembly.GetManifestResourceStream(ResourceName)
                         ?? throw new InvalidOperationException("The manifest schema resource '" + ResourceName + "' is missing from " + typeof(ManifestSchema).Assembly.GetName().Name + ".");
                     using var reader = new StreamReader(stream);
-                    s_embedded = Load(reader.ReadToEnd());
+                    s_embeddedText = reader.ReadToEnd();
                 }
 
-                return s_embedded;
+                return s_embeddedText;
             }
         }
     }
@@ -154,7 +167,7 @@ public sealed class ManifestSchema
                 case "x-since": node.Since = RequireString(p, at); break;
                 case "pattern":
                     node.Pattern = RequireString(p, at);
-                    node.PatternRegex = new Regex(node.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                    node.PatternRegex = new Regex(node.Pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
                     break;
                 case "minLength": node.MinLength = RequireInt(p, at); break;
                 case "maxLength": node.MaxLength = RequireInt(p, at); break;

@@ -26,10 +26,10 @@ public sealed class StructuralValidator
     }
 
     /// <summary>Validates <paramref name="value"/> against <paramref name="schema"/>, adding findings to <paramref name="diagnostics"/>.</summary>
-    public static void Validate(JsonSyntaxNode value, SchemaNode schema, string? path, SourceLineMap lines, List<ManifestDiagnostic> diagnostics, string location = "manifest")
-        => new StructuralValidator(path, lines, diagnostics).Check(value, schema, location);
+    public static void Validate(JsonSyntaxNode value, SchemaNode schema, string? path, SourceLineMap lines, List<ManifestDiagnostic> diagnostics)
+        => new StructuralValidator(path, lines, diagnostics).Check(value, schema, JsonPath.Root);
 
-    private void Check(JsonSyntaxNode value, SchemaNode schema, string location)
+    private void Check(JsonSyntaxNode value, SchemaNode schema, JsonPath location)
     {
         schema = schema.Resolved;
         if (!HasAllowedType(value, schema.Types))
@@ -61,7 +61,7 @@ public sealed class StructuralValidator
         }
     }
 
-    private void CheckString(JsonStringSyntax s, SchemaNode schema, string location)
+    private void CheckString(JsonStringSyntax s, SchemaNode schema, JsonPath location)
     {
         int length = s.Value.Length;
         if (schema.MinLength is int min && length < min)
@@ -93,7 +93,7 @@ public sealed class StructuralValidator
         }
     }
 
-    private void CheckNumber(JsonNumberSyntax n, SchemaNode schema, string location)
+    private void CheckNumber(JsonNumberSyntax n, SchemaNode schema, JsonPath location)
     {
         if ((schema.Types & SchemaTypes.Integer) != 0 && (schema.Types & SchemaTypes.Number) == 0 && !n.TryGetInt64(out _))
         {
@@ -104,6 +104,8 @@ public sealed class StructuralValidator
 
         if (!n.TryGetDouble(out double v))
         {
+            // Beyond double precision's range: no typed surface could hold it.
+            Report(ManifestDiagnosticDescriptors.OutOfRange, n.Span, location, "a finite double-precision number", Truncate(n.Text));
             return;
         }
 
@@ -125,7 +127,7 @@ public sealed class StructuralValidator
         }
     }
 
-    private void CheckArray(JsonArraySyntax a, SchemaNode schema, string location)
+    private void CheckArray(JsonArraySyntax a, SchemaNode schema, JsonPath location)
     {
         int count = a.Items.Count;
         if (schema.MinItems is int min && count < min)
@@ -141,12 +143,12 @@ public sealed class StructuralValidator
         {
             for (int i = 0; i < count; i++)
             {
-                Check(a.Items[i], items, location + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
+                Check(a.Items[i], items, location.Item(i));
             }
         }
     }
 
-    private void CheckObject(JsonObjectSyntax o, SchemaNode schema, string location)
+    private void CheckObject(JsonObjectSyntax o, SchemaNode schema, JsonPath location)
     {
         foreach (string name in schema.Required)
         {
@@ -159,7 +161,7 @@ public sealed class StructuralValidator
         bool declaresProperties = schema.Properties.Count > 0;
         foreach (JsonPropertySyntax p in o.Properties)
         {
-            string childLocation = location == "manifest" ? p.Name : location + "." + p.Name;
+            JsonPath childLocation = location.Property(p.Name);
             if (schema.GetProperty(p.Name) is SchemaNode declared)
             {
                 Check(p.Value, declared, childLocation);
@@ -262,10 +264,10 @@ public sealed class StructuralValidator
     }
 
     /// <summary>"asset 'x'" style label: the location plus the object's id when it has one.</summary>
-    private static string Label(JsonObjectSyntax o, string location)
+    private static string Label(JsonObjectSyntax o, JsonPath location)
         => o.GetString("id") is string id ? location + " (\"" + Truncate(id) + "\")"
          : o.GetString("name") is string name ? location + " (\"" + Truncate(name) + "\")"
-         : location;
+         : location.ToString();
 
     private static string DescribeTypes(SchemaTypes types)
     {
