@@ -57,7 +57,7 @@ internal static class Parser
             {
                 if (model is JsonObjectSyntax m && m["metadata"] is JsonSyntaxNode metadata)
                 {
-                    StructuralValidator.Validate(metadata, metadataSchema.Root, path, result.Lines, findings, "models[" + index.ToString(CultureInfo.InvariantCulture) + "].metadata");
+                    StructuralValidator.Validate(metadata, metadataSchema.Root, path, result.Lines, findings);
                 }
 
                 index++;

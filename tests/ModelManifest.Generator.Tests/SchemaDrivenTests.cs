@@ -137,7 +137,7 @@ public sealed class SchemaDrivenTests
         (string text, Microsoft.CodeAnalysis.Text.TextSpan span) = Manifests.Marked(Harness.Example("weather").Replace("\"metadata\": { \"dataset\": \"era5-o96-1979-2022\" }", "\"metadata\": { \"dataset\": \"era5\", \"members\": ⟦0⟧ }"));
         GeneratorRun run = RunWithMetadataSchema(text);
         DiagnosticTests.AssertLocated(run, "MM0104", "/p/weather.models.json", text, span);
-        Assert.Contains("models[0].metadata.members", run.GeneratorDiagnostics[0].GetMessage());
+        Assert.Contains("members", run.GeneratorDiagnostics[0].GetMessage());
         Assert.Null(run.Source);
     }
 
