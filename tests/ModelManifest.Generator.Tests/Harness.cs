@@ -88,6 +88,8 @@ internal static class Harness
         return references.ToImmutableArray();
     });
 
+    public static ImmutableArray<MetadataReference> References => s_references.Value;
+
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
 
     public static string SchemaDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "schema");
