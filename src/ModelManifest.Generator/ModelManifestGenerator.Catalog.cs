@@ -99,6 +99,8 @@ internal static class CatalogBuilder
         used["All"] = "(a catalog member)";
         used["SchemaVersion"] = "(a catalog member)";
         used["ModelMetadata"] = "(the generated metadata record)";
+        used["ModelEntry"] = "(the generated base type)";
+        used["OptionEntry"] = "(the generated base type)";
 
         var seen = new Dictionary<string, ModelVersionSpec>(StringComparer.Ordinal);
         var byId = new Dictionary<string, List<ModelVersionSpec>>(StringComparer.Ordinal);

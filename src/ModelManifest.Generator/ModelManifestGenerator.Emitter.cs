@@ -53,6 +53,8 @@ internal static class Emitter
             EmitGroup(w, group);
         }
 
+        w.Line();
+        EmitBaseTypes(w);
         if (catalog.MetadataShape is not null)
         {
             w.Line();
@@ -75,8 +77,9 @@ internal static class Emitter
         ModelVersionSpec latest = group.Versions[group.Latest];
         string latestType = VersionType(latest);
         w.Summary("Model \"" + group.Id + "\": every version as a member (" + string.Join(", ", group.Versions.Select(v => v.VersionName)) + ") and, directly, the latest (" + latest.Version + ").");
-        w.Open("public sealed class " + group.TypeName);
+        w.Open("public sealed class " + group.TypeName + " : ModelEntry");
         w.Line("internal " + group.TypeName + "()");
+        w.Line("    : base(" + CSharp.StringLiteral(group.Id) + ", " + CSharp.StringLiteral(latest.Version) + ")");
         w.Line("{");
         w.Line("}");
         foreach (ModelVersionSpec version in group.Versions)
@@ -92,9 +95,6 @@ internal static class Emitter
         w.Line();
         w.Summary("Every version of \"" + group.Id + "\", newest first.");
         w.Line("public " + ReadOnlyList + "<" + ModelInfo + "> Versions => " + Data + ".Snapshot.GetVersions(" + CSharp.StringLiteral(group.Id) + ");");
-        w.Line();
-        w.Summary("The latest version's runtime record.");
-        w.Line("public " + ModelInfo + " Info => " + latest.VersionName + ".Info;");
         w.Line();
         w.Summary("The manifest schema version the latest version's manifest states.");
         w.Line("public string SchemaVersion => " + latestType + ".SchemaVersion;");
@@ -114,16 +114,10 @@ internal static class Emitter
         foreach (MemberSpec member in latest.Members)
         {
             w.Line();
-            w.Summary(member.Documentation, member.Remarks);
+            w.Line("/// <inheritdoc cref=\"" + latestType + "." + member.Name.TrimStart('@') + "\"/>");
             w.Line("public " + member.TypeName + " " + member.Name + " => " + latest.VersionName + "." + member.Name + ";");
         }
 
-        w.Line();
-        w.Summary("The latest version's runtime record.");
-        w.Line("public static implicit operator " + ModelInfo + "(" + group.TypeName + " model) => model.Info;");
-        w.Line();
-        w.Summary("The model id and latest version.");
-        w.Line("public override string ToString() => " + CSharp.StringLiteral(group.Id + " " + latest.Version) + ";");
         foreach (ModelVersionSpec version in group.Versions)
         {
             w.Line();
@@ -138,19 +132,15 @@ internal static class Emitter
     private static void EmitVersion(SourceWriter w, ModelVersionSpec version)
     {
         string type = VersionType(version);
-        string id = CSharp.StringLiteral(version.Id);
-        string v = CSharp.StringLiteral(version.Version);
-        w.Summary("Model \"" + version.Id + "\" version " + version.Version + "." + (version.Description is null ? string.Empty : " " + version.Description), "Converts implicitly to ModelInfo.");
-        w.Open("public sealed class " + type);
+        w.Summary("Model \"" + version.Id + "\" version " + version.Version + "." + (version.Description is null ? string.Empty : " " + version.Description));
+        w.Open("public sealed class " + type + " : ModelEntry");
         w.Line("internal " + type + "()");
+        w.Line("    : base(" + CSharp.StringLiteral(version.Id) + ", " + CSharp.StringLiteral(version.Version) + ")");
         w.Line("{");
         w.Line("}");
         w.Line();
         w.Summary("The schemaVersion its manifest states.");
         w.Line("public const string SchemaVersion = " + CSharp.StringLiteral(version.SchemaVersion) + ";");
-        w.Line();
-        w.Summary("The runtime record of this version, read once from the embedded manifest.");
-        w.Line("public " + ModelInfo + " Info => " + Data + ".Model(" + id + ", " + v + ");");
         w.Line();
         w.Summary("The assets of this version, by reference role (else by asset id).");
         w.Line("public AssetCatalog Assets { get; } = new AssetCatalog();");
@@ -168,16 +158,11 @@ internal static class Emitter
         {
             w.Line();
             w.Summary(member.Documentation, member.Remarks);
+
             // Arrays are built once; scalars are literals.
             w.Line("public " + member.TypeName + " " + member.Name + (member.TypeName.StartsWith(ReadOnlyList, System.StringComparison.Ordinal) ? " { get; } = " : " => ") + member.Value + ";");
         }
 
-        w.Line();
-        w.Summary("The runtime record of this version.");
-        w.Line("public static implicit operator " + ModelInfo + "(" + type + " model) => model.Info;");
-        w.Line();
-        w.Summary("The model id and version.");
-        w.Line("public override string ToString() => " + CSharp.StringLiteral(version.Id + " " + version.Version) + ";");
         w.Line();
         w.Summary("The assets of \"" + version.Id + "\" " + version.Version + ".");
         w.Open("public sealed class AssetCatalog");
@@ -219,47 +204,77 @@ internal static class Emitter
     private static void EmitOption(SourceWriter w, ModelVersionSpec version, OptionSpec option)
     {
         w.Summary("Option \"" + option.JsonName + "\" of \"" + version.Id + "\" " + version.Version + "." + (option.Description is null ? string.Empty : " " + option.Description));
-        w.Open("public sealed class " + option.TypeName);
+        w.Open("public sealed class " + option.TypeName + " : OptionEntry");
         w.Line("internal " + option.TypeName + "()");
+        w.Line("    : base(" + CSharp.StringLiteral(version.Id) + ", " + CSharp.StringLiteral(version.Version) + ", " + CSharp.StringLiteral(option.JsonName) + ", " + CSharp.StringLiteral(option.OptionType) + ")");
         w.Line("{");
+        w.Line("}");
+        OptionValue(w, option.Default, "The default value.", "public " + option.ValueType + " Default => ");
+        OptionValue(w, option.Minimum, "The smallest allowed value.", "public " + option.ValueType + " Minimum => ");
+        OptionValue(w, option.Maximum, "The largest allowed value.", "public " + option.ValueType + " Maximum => ");
+        if (option.AllowedValues.Count > 0)
+        {
+            OptionValue(w, "new " + option.ValueType + "[] { " + string.Join(", ", option.AllowedValues) + " }", "The only values allowed.", "public " + ReadOnlyList + "<" + option.ValueType + "> AllowedValues { get; } = ");
+        }
+
+        w.Close();
+    }
+
+    private static void OptionValue(SourceWriter w, string? value, string summary, string declaration)
+    {
+        if (value is not null)
+        {
+            w.Line();
+            w.Summary(summary);
+            w.Line(declaration + value + ";");
+        }
+    }
+
+    /// <summary>The base types every model entry and option shares, emitted once per catalog.</summary>
+    private static void EmitBaseTypes(SourceWriter w)
+    {
+        w.Summary("A model version (or a model's latest version) of the catalog; converts implicitly to its runtime ModelInfo.");
+        w.Open("public abstract class ModelEntry");
+        w.Line("private readonly string _id;");
+        w.Line("private readonly string _version;");
+        w.Line();
+        w.Line("private protected ModelEntry(string id, string version)");
+        w.Line("{");
+        w.Line("    _id = id;");
+        w.Line("    _version = version;");
+        w.Line("}");
+        w.Line();
+        w.Summary("The runtime record of this version, read once from the embedded, validated manifest.");
+        w.Line("public " + ModelInfo + " Info => " + Data + ".Model(_id, _version);");
+        w.Line();
+        w.Summary("The runtime record of this version.");
+        w.Line("public static implicit operator " + ModelInfo + "(ModelEntry entry) => entry.Info;");
+        w.Line();
+        w.Summary("The model id and version.");
+        w.Line("public override string ToString() => _id + \" \" + _version;");
+        w.Close();
+        w.Line();
+        w.Summary("A configuration option of a model version, typed by the generated subclass.");
+        w.Open("public abstract class OptionEntry");
+        w.Line("private readonly string _modelId;");
+        w.Line("private readonly string _version;");
+        w.Line();
+        w.Line("private protected OptionEntry(string modelId, string version, string name, string type)");
+        w.Line("{");
+        w.Line("    _modelId = modelId;");
+        w.Line("    _version = version;");
+        w.Line("    Name = name;");
+        w.Line("    Type = type;");
         w.Line("}");
         w.Line();
         w.Summary("The option's name in the manifest.");
-        w.Line("public string Name => " + CSharp.StringLiteral(option.JsonName) + ";");
+        w.Line("public string Name { get; }");
         w.Line();
         w.Summary("The option's type: integer, number, string or boolean.");
-        w.Line("public string Type => " + CSharp.StringLiteral(option.OptionType) + ";");
-        if (option.Default is not null)
-        {
-            w.Line();
-            w.Summary("The default value.");
-            w.Line("public " + option.ValueType + " Default => " + option.Default + ";");
-        }
-
-        if (option.Minimum is not null)
-        {
-            w.Line();
-            w.Summary("The smallest allowed value.");
-            w.Line("public " + option.ValueType + " Minimum => " + option.Minimum + ";");
-        }
-
-        if (option.Maximum is not null)
-        {
-            w.Line();
-            w.Summary("The largest allowed value.");
-            w.Line("public " + option.ValueType + " Maximum => " + option.Maximum + ";");
-        }
-
-        if (option.AllowedValues.Count > 0)
-        {
-            w.Line();
-            w.Summary("The only values allowed.");
-            w.Line("public " + ReadOnlyList + "<" + option.ValueType + "> AllowedValues { get; } = new " + option.ValueType + "[] { " + string.Join(", ", option.AllowedValues) + " };");
-        }
-
+        w.Line("public string Type { get; }");
         w.Line();
         w.Summary("The runtime record of this option.");
-        w.Line("public " + ModelOption + " Info => " + Data + ".Option(" + CSharp.StringLiteral(version.Id) + ", " + CSharp.StringLiteral(version.Version) + ", " + CSharp.StringLiteral(option.JsonName) + ");");
+        w.Line("public " + ModelOption + " Info => " + Data + ".Option(_modelId, _version, Name);");
         w.Close();
     }
 

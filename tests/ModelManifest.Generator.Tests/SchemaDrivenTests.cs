@@ -50,7 +50,7 @@ public sealed class SchemaDrivenTests
             """);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileDiagnostics);
-        Assert.Contains("/// License of the model weights as an SPDX expression.", run.Source);
+        Assert.Contains("/// <summary>License of the model weights as an SPDX expression.</summary>", run.Source);
         Assert.Contains("public string? License => \"Apache-2.0\";", run.Source);
         Assert.Contains("public long? ParameterCount => 8030261248L;", run.Source);
         Assert.Contains("public bool Quantized => false;", run.Source);
@@ -127,7 +127,7 @@ public sealed class SchemaDrivenTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileDiagnostics);
         Assert.Contains("public sealed class ModelMetadata", run.Source);
-        Assert.Contains("/// Training data set name.", run.Source);
+        Assert.Contains("/// <summary>Training data set name.</summary>", run.Source);
         Assert.Contains("new ModelMetadata(\"era5-o96-1979-2022\", 4L, null)", run.Source);
     }
 

@@ -41,13 +41,22 @@ internal sealed class SourceWriter
             return;
         }
 
-        Line("/// <summary>");
-        foreach (string line in CSharp.XmlDocLines(text ?? string.Empty))
+        var lines = new System.Collections.Generic.List<string>(CSharp.XmlDocLines(text ?? string.Empty));
+        if (lines.Count == 1)
         {
-            Line("/// " + line);
+            Line("/// <summary>" + lines[0] + "</summary>");
+        }
+        else
+        {
+            Line("/// <summary>");
+            foreach (string line in lines)
+            {
+                Line("/// " + line);
+            }
+
+            Line("/// </summary>");
         }
 
-        Line("/// </summary>");
         if (!string.IsNullOrEmpty(remarks))
         {
             Line("/// <remarks>");
