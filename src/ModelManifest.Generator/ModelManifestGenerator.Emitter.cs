@@ -187,7 +187,7 @@ internal static class Emitter
         foreach (OptionSpec option in version.Options)
         {
             w.Line();
-            w.Summary(option.Description ?? "Option \"" + option.JsonName + "\".", "A " + option.OptionType + " option.");
+            w.Summary(option.Description ?? "Option \"" + option.JsonName + "\".", (option.OptionType == "integer" ? "An " : "A ") + option.OptionType + " option.");
             w.Line("public " + option.TypeName + " " + option.Name + " { get; } = new " + option.TypeName + "();");
         }
 

@@ -59,8 +59,15 @@ internal sealed class SourceWriter
 
         if (!string.IsNullOrEmpty(remarks))
         {
+            var remarkLines = new System.Collections.Generic.List<string>(CSharp.XmlDocLines(remarks!));
+            if (remarkLines.Count == 1)
+            {
+                Line("/// <remarks>" + remarkLines[0] + "</remarks>");
+                return;
+            }
+
             Line("/// <remarks>");
-            foreach (string line in CSharp.XmlDocLines(remarks!))
+            foreach (string line in remarkLines)
             {
                 Line("/// " + line);
             }
