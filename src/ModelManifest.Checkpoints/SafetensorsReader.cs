@@ -69,6 +69,11 @@ public static class SafetensorsReader
         long dataStart = 8 + (long)headerLength;
         long dataLength = cursor.Length - dataStart;
 
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw cursor.Error(8, "header is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
