@@ -30,23 +30,17 @@ public sealed class OnnxTests
         }
     }
 
-    public static TheoryData<string> Sample()
+    /// <summary>A deterministic sample: every 25th model, plus all converted PyTorch models (they carry weights).</summary>
+    internal static string[] SampleFiles()
     {
-        var data = new TheoryData<string>();
-        // A deterministic sample: every 25th model of each folder, plus all converted PyTorch models with weights.
         string[] models = Directory.Exists(TestData)
             ? Directory.EnumerateFiles(TestData, "model.onnx", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray()
             : [];
-        for (int i = 0; i < models.Length; i++)
-        {
-            if (i % 25 == 0 || models[i].Contains("/pytorch-converted/", StringComparison.Ordinal))
-            {
-                data.Add(models[i][(TestData.Length + 1)..]);
-            }
-        }
-
-        return data;
+        return models.Where((m, i) => i % 25 == 0 || m.Contains("/pytorch-converted/", StringComparison.Ordinal))
+            .Select(m => m[(TestData.Length + 1)..]).ToArray();
     }
+
+    public static TheoryData<string> Sample() => new(SampleFiles());
 
     [Theory]
     [MemberData(nameof(Sample))]
@@ -83,12 +77,12 @@ public sealed class OnnxTests
     public void Onnx_runtime_loads_most_of_the_sample_so_the_comparison_above_is_not_vacuous()
     {
         int loaded = 0, total = 0;
-        foreach (object[] row in Sample())
+        foreach (string relative in SampleFiles())
         {
             total++;
             try
             {
-                using var session = new InferenceSession(Path.Combine(TestData, (string)row[0]));
+                using var session = new InferenceSession(Path.Combine(TestData, relative));
                 loaded++;
             }
             catch (OnnxRuntimeException)
