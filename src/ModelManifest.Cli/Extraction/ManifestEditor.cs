@@ -224,7 +224,7 @@ internal static class ManifestEditor
             }
         }
 
-        private void Merge(Node target, JsonObject values)
+        private void Merge(Node target, JsonObject values, bool replaceChildren = false)
         {
             if (target.Properties.Count == 0)
             {
@@ -247,9 +247,10 @@ internal static class ManifestEditor
                         UpsertItem(target, "assets", (JsonObject)r!, AssetKey);
                     }
                 }
-                else if (value is JsonObject obj && property.Value.Kind == JsonTokenType.StartObject)
+                else if (value is JsonObject obj && property.Value.Kind == JsonTokenType.StartObject && !replaceChildren)
                 {
-                    Merge(property.Value, obj);
+                    // Under "metadata" each section (checkpoint, verification) is rewritten whole, so no stale keys survive.
+                    Merge(property.Value, obj, replaceChildren: name == "metadata");
                 }
                 else if (!JsonNode.DeepEquals(ParsedOf(property.Value), value))
                 {
