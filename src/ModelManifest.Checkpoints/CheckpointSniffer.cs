@@ -42,8 +42,9 @@ public static class CheckpointSniffer
             if (n >= 9)
             {
                 ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(head);
-                if (head[8] == (byte)'{' && headerLength >= 2 && headerLength <= (ulong)(stream.Length - 8)
-                    && headerLength <= SafetensorsReader.MaxHeaderLength)
+                // Lengths are not checked here: a safetensors file with a lying header length must reach the
+                // reader and fail there with a clear error, not pass as "other".
+                if (head[8] == (byte)'{' && headerLength >= 2)
                 {
                     return CheckpointFormat.Safetensors;
                 }
