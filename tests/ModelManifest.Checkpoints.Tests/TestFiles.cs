@@ -81,6 +81,32 @@ internal static class TestFiles
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
+    /// <summary>
+    /// Overwrites 1-3 random bytes (within the first <paramref name="window"/> bytes) of copies of
+    /// <paramref name="original"/>; every read must succeed or throw <see cref="CheckpointFormatException"/>.
+    /// </summary>
+    public static void FuzzBytes(byte[] original, int seed, int iterations, int window, Func<Stream, object> read)
+    {
+        var random = new Random(seed);
+        for (int i = 0; i < iterations; i++)
+        {
+            byte[] copy = (byte[])original.Clone();
+            int flips = 1 + random.Next(3);
+            for (int f = 0; f < flips; f++)
+            {
+                copy[random.Next(Math.Min(copy.Length, window))] = (byte)random.Next(256);
+            }
+
+            try
+            {
+                read(Open(copy));
+            }
+            catch (CheckpointFormatException)
+            {
+            }
+        }
+    }
+
     /// <summary>The reader must throw <see cref="CheckpointFormatException"/> and allocate little while doing so.</summary>
     public static CheckpointFormatException AssertCleanError(Func<Stream, object> read, byte[] bytes, long maxAllocated = 4 << 20)
     {

@@ -268,45 +268,36 @@ internal static class ManifestEditor
         private void InsertProperty(Node obj, string name, JsonNode value)
         {
             string nameJson = JsonSerializer.Serialize(name, SerializerOptions(indented: false));
-            if (obj.Properties.Count == 0)
-            {
-                string outer = Indentation(obj.Start);
-                string inner = outer + _unit;
-                _edits.Add((obj.Start + 1, obj.End - 1, $"{_newLine}{inner}{nameJson}: {Serialize(value, inner, true)}{_newLine}{outer}"));
-                return;
-            }
-
-            var last = obj.Properties[^1];
-            if (OnSameLine(obj.Start, last.NameStart))
-            {
-                _edits.Add((last.Value.End, last.Value.End, $", {nameJson}: {Serialize(value, "", false)}"));
-            }
-            else
-            {
-                string indent = Indentation(last.NameStart);
-                _edits.Add((last.Value.End, last.Value.End, $",{_newLine}{indent}{nameJson}: {Serialize(value, indent, true)}"));
-            }
+            (int, int)? last = obj.Properties.Count == 0 ? null : (obj.Properties[^1].NameStart, obj.Properties[^1].Value.End);
+            InsertEntry(obj, last, indent => $"{nameJson}: {Serialize(value, indent, true)}", $"{nameJson}: {Serialize(value, "", false)}");
         }
 
         private void Append(Node array, JsonNode item)
         {
-            if (array.Items.Count == 0)
-            {
-                string outer = Indentation(array.Start);
-                string inner = outer + _unit;
-                _edits.Add((array.Start + 1, array.End - 1, $"{_newLine}{inner}{Serialize(item, inner, true)}{_newLine}{outer}"));
-                return;
-            }
+            (int, int)? last = array.Items.Count == 0 ? null : (array.Items[^1].Start, array.Items[^1].End);
+            InsertEntry(array, last, indent => Serialize(item, indent, true), Serialize(item, "", false));
+        }
 
-            Node last = array.Items[^1];
-            if (OnSameLine(array.Start, last.Start))
+        /// <summary>
+        /// Adds an entry to an object or array after its last entry (<paramref name="last"/>: where that entry's line
+        /// starts and where it ends), matching the container's layout: one line, one entry per line, or empty.
+        /// </summary>
+        private void InsertEntry(Node container, (int Start, int End)? last, Func<string, string> indented, string compact)
+        {
+            if (last is not { } l)
             {
-                _edits.Add((last.End, last.End, $", {Serialize(item, "", false)}"));
+                string outer = Indentation(container.Start);
+                string inner = outer + _unit;
+                _edits.Add((container.Start + 1, container.End - 1, $"{_newLine}{inner}{indented(inner)}{_newLine}{outer}"));
+            }
+            else if (OnSameLine(container.Start, l.Start))
+            {
+                _edits.Add((l.End, l.End, ", " + compact));
             }
             else
             {
-                string indent = Indentation(last.Start);
-                _edits.Add((last.End, last.End, $",{_newLine}{indent}{Serialize(item, indent, true)}"));
+                string indent = Indentation(l.Start);
+                _edits.Add((l.End, l.End, $",{_newLine}{indent}{indented(indent)}"));
             }
         }
 
