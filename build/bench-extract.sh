@@ -13,7 +13,7 @@ size=$((4 * 1024 * 1024 * 1024))
 
 echo "building modelmanifest (Release)..."
 dotnet build "$repo/src/ModelManifest.Cli" -c Release -nologo -v:q >/dev/null
-tool="$repo/src/ModelManifest.Cli/bin/Release/net10.0/modelmanifest"
+tool="$repo/src/ModelManifest.Cli/bin/Release/net10.0/ModelManifest.Cli"
 
 echo "writing a 4 GiB safetensors file to $file..."
 header="{\"weight\":{\"dtype\":\"U8\",\"shape\":[$size],\"data_offsets\":[0,$size]},\"__metadata__\":{\"bench\":\"1\"}}"

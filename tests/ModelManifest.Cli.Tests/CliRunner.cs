@@ -13,7 +13,7 @@ internal static class CliRunner
         // tests/ModelManifest.Cli.Tests/bin/<Configuration>/net10.0/ -> src/ModelManifest.Cli/bin/<Configuration>/net10.0/
         string testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         string configuration = Path.GetFileName(Path.GetDirectoryName(testBin)!);
-        string dll = Path.Combine(SchemaValidation.RepositoryRoot(), "src", "ModelManifest.Cli", "bin", configuration, "net10.0", "modelmanifest.dll");
+        string dll = Path.Combine(SchemaValidation.RepositoryRoot(), "src", "ModelManifest.Cli", "bin", configuration, "net10.0", "ModelManifest.Cli.dll");
         Assert.True(File.Exists(dll), $"{dll} not built");
         return dll;
     });

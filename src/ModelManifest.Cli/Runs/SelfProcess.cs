@@ -9,7 +9,8 @@ internal static class SelfProcess
     {
         string dll = typeof(SelfProcess).Assembly.Location;
         string directory = Path.GetDirectoryName(dll)!;
-        string appHost = Path.Combine(directory, OperatingSystem.IsWindows() ? "modelmanifest.exe" : "modelmanifest");
+        string name = Path.GetFileNameWithoutExtension(dll);
+        string appHost = Path.Combine(directory, OperatingSystem.IsWindows() ? name + ".exe" : name);
         ProcessStartInfo info;
         if (File.Exists(appHost))
         {
