@@ -140,6 +140,33 @@ public sealed class ExtractIntoTests
     }
 
     [Fact]
+    public void A_manifest_built_from_every_format_passes_the_teams_validate_command()
+    {
+        using var dir = new TempDir();
+        string manifest = dir.File("all.models.json");
+        string[][] runs =
+        [
+            ["extract", dir.Write("linear.safetensors", Samples.Safetensors()), "--into", manifest],
+            ["extract", dir.Write("qwen.gguf", Samples.Gguf()), "--into", manifest, "--tag", "q8_0"],
+            ["extract", dir.Write("aifs.ckpt", Samples.Torch()), "--into", manifest, "--version", "2.0.0-rc.1"],
+            ["extract", dir.Write("conv.onnx", File.ReadAllBytes(Samples.Onnx())), "--into", manifest],
+            ["extract", dir.Write("blob.bin", new byte[] { 1, 2, 3 }), "--into", manifest],
+            ["verify", dir.File("conv.onnx"), "--into", manifest],
+            ["verify", dir.File("qwen.gguf"), "--into", manifest],
+        ];
+        foreach (string[] args in runs)
+        {
+            CliRunner.Result step = CliRunner.Run(args);
+            Assert.True(step.ExitCode == 0, string.Join(' ', args) + "\n" + step.StdErr);
+        }
+
+        SchemaValidation.AssertValid(File.ReadAllText(manifest));
+        CliRunner.Result r = CliRunner.Run("validate", manifest);
+        Assert.True(r.ExitCode == 0, r.StdOut + r.StdErr);
+        Assert.Equal(5, JsonNode.Parse(File.ReadAllText(manifest))!["models"]!.AsArray().Count);
+    }
+
+    [Fact]
     public void A_missing_manifest_is_created_valid()
     {
         using var dir = new TempDir();
