@@ -12,4 +12,18 @@ internal static class CheckpointFile
             BufferSize = 0,
             Options = FileOptions.RandomAccess,
         });
+
+    /// <summary>Opens <paramref name="path"/> and runs <paramref name="read"/>; format errors name the file.</summary>
+    public static T Read<T>(string path, Func<Stream, T> read)
+    {
+        using FileStream stream = OpenRead(path);
+        try
+        {
+            return read(stream);
+        }
+        catch (CheckpointFormatException e) when (e.FilePath is null)
+        {
+            throw e.WithFile(path);
+        }
+    }
 }

@@ -45,8 +45,7 @@ public static class CheckpointInspector
     public static CheckpointInfo Inspect(string path, bool hash = true, IProgress<long>? hashProgress = null, CancellationToken cancellationToken = default)
     {
         string full = System.IO.Path.GetFullPath(path);
-        CheckpointInfo info;
-        using (FileStream stream = CheckpointFile.OpenRead(full))
+        CheckpointInfo info = CheckpointFile.Read(full, stream =>
         {
             CheckpointFormat format = CheckpointSniffer.Detect(stream);
             if (format == CheckpointFormat.Other && full.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
@@ -54,16 +53,16 @@ public static class CheckpointInspector
                 format = CheckpointFormat.Onnx;
             }
 
-            info = new CheckpointInfo { Path = full, Size = stream.Length, Format = format };
-            info = format switch
+            var found = new CheckpointInfo { Path = full, Size = stream.Length, Format = format };
+            return format switch
             {
-                CheckpointFormat.Safetensors => info with { Safetensors = SafetensorsReader.Read(stream) },
-                CheckpointFormat.Gguf => info with { Gguf = GgufReader.Read(stream) },
-                CheckpointFormat.Onnx => info with { Onnx = OnnxReader.Read(stream) },
-                CheckpointFormat.Torch => info with { Torch = TorchZipReader.Read(stream) },
-                _ => info,
+                CheckpointFormat.Safetensors => found with { Safetensors = SafetensorsReader.Read(stream) },
+                CheckpointFormat.Gguf => found with { Gguf = GgufReader.Read(stream) },
+                CheckpointFormat.Onnx => found with { Onnx = OnnxReader.Read(stream) },
+                CheckpointFormat.Torch => found with { Torch = TorchZipReader.Read(stream) },
+                _ => found,
             };
-        }
+        });
 
         return hash ? info with { Sha256 = Sha256Hasher.HashFile(full, hashProgress, cancellationToken) } : info;
     }

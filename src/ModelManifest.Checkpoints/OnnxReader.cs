@@ -70,8 +70,7 @@ public static class OnnxReader
     /// <summary>Reads the model at <paramref name="path"/>.</summary>
     public static OnnxModelInfo ReadFile(string path)
     {
-        using FileStream stream = CheckpointFile.OpenRead(path);
-        return Read(stream);
+        return CheckpointFile.Read(path, Read);
     }
 
     /// <summary>Reads a ModelProto from a seekable stream positioned at its start.</summary>

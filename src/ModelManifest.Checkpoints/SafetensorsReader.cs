@@ -41,8 +41,7 @@ public static class SafetensorsReader
     /// <summary>Reads the header of the file at <paramref name="path"/>.</summary>
     public static SafetensorsHeader ReadFile(string path)
     {
-        using FileStream stream = CheckpointFile.OpenRead(path);
-        return Read(stream);
+        return CheckpointFile.Read(path, Read);
     }
 
     /// <summary>Reads the header from a seekable stream positioned at the file's start.</summary>

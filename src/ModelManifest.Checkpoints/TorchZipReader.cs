@@ -69,8 +69,7 @@ public static class TorchZipReader
     /// <summary>Reads the checkpoint at <paramref name="path"/>.</summary>
     public static TorchCheckpointInfo ReadFile(string path)
     {
-        using FileStream stream = CheckpointFile.OpenRead(path);
-        return Read(stream);
+        return CheckpointFile.Read(path, Read);
     }
 
     /// <summary>Whether the zip's entries look like <c>torch.save</c> output (a <c>data.pkl</c> entry).</summary>

@@ -108,6 +108,25 @@ public sealed class SnifferAndInspectorTests
     }
 
     [Fact]
+    public void Errors_from_a_path_name_the_file_and_keep_the_offset()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"mm-inspect-{Guid.NewGuid():N}.gguf");
+        File.WriteAllBytes(path, TestFiles.Gguf()[..30]);
+        try
+        {
+            var e = Assert.Throws<CheckpointFormatException>(() => CheckpointInspector.Inspect(path));
+            Assert.Equal(path, e.FilePath);
+            Assert.Equal(8, e.Offset); // the tensor count that cannot fit in the 6 bytes left
+            Assert.StartsWith(path + ": GGUF at offset 8: tensor count", e.Message);
+            Assert.Equal(e.Message, path + ": " + e.Detail);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Unknown_files_get_size_and_hash_only()
     {
         string path = Path.Combine(Path.GetTempPath(), $"mm-inspect-{Guid.NewGuid():N}.bin");

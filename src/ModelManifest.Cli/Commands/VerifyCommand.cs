@@ -158,7 +158,7 @@ internal static class VerifyCommand
         catch (CheckpointFormatException e)
         {
             code = Diagnostics.MalformedCheckpoint;
-            problems.Add(e.Message);
+            problems.Add(e.Detail);
         }
 
         result["status"] = problems.Count == 0 ? "pass" : "fail";

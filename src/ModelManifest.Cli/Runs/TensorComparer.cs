@@ -57,7 +57,7 @@ internal static class TensorComparer
                 continue;
             }
 
-            results.Add(CompareTensor(ha, hb, ta, tb, size, atol, rtol));
+            results.Add(CompareTensor((ha, pathA), (hb, pathB), ta, tb, size, atol, rtol));
         }
 
         results.AddRange(b.Tensors.Where(t => !aNames.Contains(t.Name)).Select(t => Missing(t, "missing from the first file")));
@@ -66,7 +66,7 @@ internal static class TensorComparer
 
     private static TensorDifference Missing(TensorEntry t, string why) => new(t.Name, t.DataType, t.ElementCount, 0, 0, 0, 0, why);
 
-    private static TensorDifference CompareTensor(SafeFileHandle ha, SafeFileHandle hb, TensorEntry ta, TensorEntry tb, int size, double atol, double rtol)
+    private static TensorDifference CompareTensor((SafeFileHandle Handle, string Path) fa, (SafeFileHandle Handle, string Path) fb, TensorEntry ta, TensorEntry tb, int size, double atol, double rtol)
     {
         int chunk = ChunkBytes / size * size;
         var bufA = new byte[chunk];
@@ -77,8 +77,8 @@ internal static class TensorComparer
         for (long done = 0; done < ta.ByteLength; done += chunk)
         {
             int n = (int)Math.Min(chunk, ta.ByteLength - done);
-            ReadExactly(ha, bufA.AsSpan(0, n), ta.DataOffset + done);
-            ReadExactly(hb, bufB.AsSpan(0, n), tb.DataOffset + done);
+            ReadExactly(fa, bufA.AsSpan(0, n), ta.DataOffset + done);
+            ReadExactly(fb, bufB.AsSpan(0, n), tb.DataOffset + done);
             for (int i = 0; i < n; i += size)
             {
                 double x = Decode(ta.DataType, bufA.AsSpan(i, size));
@@ -113,14 +113,14 @@ internal static class TensorComparer
         return new TensorDifference(ta.Name, ta.DataType, ta.ElementCount, maxAbs, maxRel, maxUlp, over, null);
     }
 
-    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)
+    private static void ReadExactly((SafeFileHandle Handle, string Path) file, Span<byte> buffer, long offset)
     {
         while (buffer.Length > 0)
         {
-            int n = RandomAccess.Read(handle, buffer, offset);
+            int n = RandomAccess.Read(file.Handle, buffer, offset);
             if (n <= 0)
             {
-                throw new CheckpointFormatException(CheckpointFormat.Safetensors, offset, "unexpected end of file in tensor data");
+                throw new CheckpointFormatException(CheckpointFormat.Safetensors, offset, "unexpected end of file in tensor data").WithFile(file.Path);
             }
 
             buffer = buffer[n..];
