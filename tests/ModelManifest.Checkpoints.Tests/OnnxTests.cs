@@ -137,6 +137,35 @@ public sealed class OnnxTests
     };
 
     [Fact]
+    public void Metadata_props_appended_to_a_real_model_are_read_like_onnx_runtime_reads_them()
+    {
+        // A ModelProto may carry its fields in any order, so appending field 14 (metadata_props) keeps it valid.
+        string source = AllModels().First(p => p.Contains("pytorch-converted/test_Conv2d/", StringComparison.Ordinal));
+        byte[] model = [.. File.ReadAllBytes(source), .. Entry("author", "unit test"), .. Entry("license", "MIT \u00e9")];
+        string path = Path.Combine(Path.GetTempPath(), $"mm-props-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, model);
+        try
+        {
+            OnnxModelInfo ours = OnnxReader.ReadFile(path);
+            Assert.Equal("unit test", ours.MetadataProps["author"]);
+            Assert.Equal("MIT \u00e9", ours.MetadataProps["license"]);
+            using var session = new InferenceSession(path);
+            Assert.Equal(session.ModelMetadata.CustomMetadataMap.OrderBy(kv => kv.Key), ours.MetadataProps.OrderBy(kv => kv.Key));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        static byte[] Entry(string key, string value)
+        {
+            byte[] k = System.Text.Encoding.UTF8.GetBytes(key), v = System.Text.Encoding.UTF8.GetBytes(value);
+            byte[] body = [0x0A, (byte)k.Length, .. k, 0x12, (byte)v.Length, .. v];
+            return [0x72, (byte)body.Length, .. body];
+        }
+    }
+
+    [Fact]
     public void Symbolic_dimensions_are_kept()
     {
         OnnxModelInfo info = AllModels().Select(OnnxReader.ReadFile)
