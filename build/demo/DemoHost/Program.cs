@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
 using ModelManifest.Checkpoints;
@@ -72,5 +73,6 @@ static async Task ServeAsync(string dir, string portFile)
     string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     await File.WriteAllTextAsync(portFile + ".tmp", address);
     File.Move(portFile + ".tmp", portFile, overwrite: true);
+    // Runs until the demo script kills it.
     await app.WaitForShutdownAsync();
 }
