@@ -16,8 +16,7 @@ rm -rf "$work" && mkdir -p "$work/app/models"
 step() { printf '\n== %s\n' "$*"; }
 
 step "Build and pack ModelManifest.Build"
-dotnet build ModelManifest.Build.sln -c Release -nodeReuse:false -v:q -clp:ErrorsOnly
-dotnet build build/demo/DemoHost -c Release -nodeReuse:false -v:q -clp:ErrorsOnly
+dotnet build ModelManifest.Build.sln -c Release -nodeReuse:false -v:q -clp:ErrorsOnly -nologo
 bash build/pack.sh >/dev/null
 ls artifacts/feed
 
@@ -40,6 +39,8 @@ echo "serving $work/server at $url"
 
 step "Create the app and build it (empty cache)"
 cp build/demo/app/DemoApp.csproj build/demo/app/Program.cs "$work/app/"
+# A user's project, not ours: stop MSBuild from picking up this repository's Directory.*.props.
+for f in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo "<Project />" > "$work/$f"; done
 cat > "$work/NuGet.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
@@ -52,7 +53,7 @@ cat > "$work/NuGet.config" <<XML
 </configuration>
 XML
 export MODELMANIFEST_CACHE="$work/cache"
-dotnet build "$work/app" -nodeReuse:false -v:n -p:DemoMirror="$work/mirror" -p:DemoServer="$url" | grep -E "Model asset|warning|error|Build succeeded" || true
+dotnet build "$work/app" -nodeReuse:false -v:n -p:DemoMirror="$work/mirror" -p:DemoServer="$url" | grep -E "Model asset|: (warning|error) [A-Z]+[0-9]+|Build succeeded" || true
 test -f "$work/app/bin/Debug/net10.0/DemoApp.dll"
 
 step "Run the app"
