@@ -41,7 +41,7 @@ public sealed class BuildEndToEndTests : IAsyncLifetime
 
     private ConsumerProject App(string name = "app", bool mirror = true, bool http = true, string extraProperties = "") =>
         new ConsumerProject(_packages, _root, name, _cache, extraItems: Sources(mirror, http), extraProperties: extraProperties)
-            .WithAssetPrintingProgram()
+            .WithAssetPrintingProgram(catalog: true)
             .WithManifest("demo.models.json", SampleAsset.Manifest(_weights, _tokenizer));
 
     private static void AssertSucceeded(DotNet.Result result) => Assert.True(result.ExitCode == 0, result.Output);
@@ -59,6 +59,8 @@ public sealed class BuildEndToEndTests : IAsyncLifetime
 
         var run = ConsumerProject.RunApp(Path.Combine(app.OutputDirectory, "app.dll"));
         AssertSucceeded(run);
+        Assert.Contains("model tokenizer-model 1.0.0 schema 1.1", run.Output, StringComparison.Ordinal);
+        Assert.Contains("model weights-model 1.0.0 schema 1.1", run.Output, StringComparison.Ordinal);
         Assert.Contains($"asset weights models/weights.bin {_weights.Sha256}", run.Output, StringComparison.Ordinal);
         Assert.Contains($"asset tokenizer models/tokenizer.json {_tokenizer.Sha256}", run.Output, StringComparison.Ordinal);
     }

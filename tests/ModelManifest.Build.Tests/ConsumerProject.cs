@@ -41,12 +41,20 @@ public sealed class ConsumerProject
 
     public string OutputDirectory => Path.Combine(Directory, "bin", "Debug", "net10.0");
 
-    /// <summary>Program.cs that prints every bundled asset with the sha256 of its bytes (read through the runtime library).</summary>
-    public ConsumerProject WithAssetPrintingProgram()
+    /// <summary>
+    /// Program.cs that prints every bundled asset with the sha256 of its bytes (read through the runtime library) and,
+    /// with <paramref name="catalog"/>, the typed catalog the generator made from the project's own manifests.
+    /// </summary>
+    public ConsumerProject WithAssetPrintingProgram(bool catalog = false)
     {
+        string printCatalog = catalog
+            ? "foreach (ModelManifest.ModelInfo model in " + Name + ".Models.All) { Console.WriteLine($\"model {model.Id} {model.Version} schema {" + Name + ".Models.SchemaVersion}\"); }"
+            : string.Empty;
         File.WriteAllText(Path.Combine(Directory, "Program.cs"), """
             using System.Security.Cryptography;
             using ModelManifest.Assets;
+
+            """ + printCatalog + """
 
             var index = BundleIndex.Load(Path.Combine(AppContext.BaseDirectory, BundleIndex.FileName));
             var bundle = new BundledAssetSource();
