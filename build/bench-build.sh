@@ -6,6 +6,7 @@
 # Usage: bash build/bench-build.sh [ASSET_MB=1024] [BIG_MB=4096] [N=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source build/consumer-workspace.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 ASSET_MB=${1:-1024}; BIG_MB=${2:-4096}; N=${3:-5}
 for tool in bc curl; do command -v $tool >/dev/null || { echo "bench-build.sh needs $tool (apt-get install $tool)"; exit 1; }; done
@@ -32,18 +33,7 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 url="$(cat "$work/port")/"
 
-for f in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo "<Project />" > "$work/$f"; done
-cat > "$work/NuGet.config" <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <config><add key="globalPackagesFolder" value="$work/packages" /></config>
-  <packageSources><clear /><add key="local" value="$repo/artifacts/feed" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources>
-  <packageSourceMapping>
-    <packageSource key="local"><package pattern="ModelManifest" /><package pattern="ModelManifest.*" /></packageSource>
-    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-  </packageSourceMapping>
-</configuration>
-XML
+consumer_workspace "$work" "$repo/artifacts/feed"
 app() { # name, items, manifest-json-or-empty
   mkdir -p "$work/$1/models"
   cat > "$work/$1/$1.csproj" <<XML

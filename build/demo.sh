@@ -8,6 +8,7 @@
 #     runs it (it prints its typed catalog and re-hashes the bundled files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source build/consumer-workspace.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 repo="$PWD"
 work="$repo/artifacts/demo"
@@ -39,19 +40,7 @@ echo "serving $work/server at $url"
 
 step "Create the app and build it (empty cache)"
 cp build/demo/app/DemoApp.csproj build/demo/app/Program.cs "$work/app/"
-# A user's project, not ours: stop MSBuild from picking up this repository's Directory.*.props.
-for f in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo "<Project />" > "$work/$f"; done
-cat > "$work/NuGet.config" <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <config><add key="globalPackagesFolder" value="$work/packages" /></config>
-  <packageSources><clear /><add key="local" value="$repo/artifacts/feed" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources>
-  <packageSourceMapping>
-    <packageSource key="local"><package pattern="ModelManifest" /><package pattern="ModelManifest.*" /></packageSource>
-    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-  </packageSourceMapping>
-</configuration>
-XML
+consumer_workspace "$work" "$repo/artifacts/feed"
 export MODELMANIFEST_CACHE="$work/cache"
 dotnet build "$work/app" -nodeReuse:false -v:n -p:DemoMirror="$work/mirror" -p:DemoServer="$url" | grep -E "Model asset|: (warning|error) [A-Z]+[0-9]+|Build succeeded" || true
 test -f "$work/app/bin/Debug/net10.0/DemoApp.dll"
