@@ -12,8 +12,9 @@ namespace ModelManifest.Cli.Extraction;
 /// </summary>
 /// <remarks>
 /// Merge rules: a model is found by id + version, an asset by id + tag. Properties of an existing entry are merged
-/// recursively: objects property by property, a model's <c>assets</c> references by id + tag, any other value
-/// replaced. Properties the new data does not mention are kept.
+/// recursively: objects property by property (but each section under <c>metadata</c> is replaced whole), a model's
+/// <c>assets</c> references by id + tag, lists of named objects by name (see <c>MergeNamed</c>), any other value
+/// replaced. Properties the new data does not mention are kept. Replaced values keep the layout they had.
 /// </remarks>
 internal static class ManifestEditor
 {
