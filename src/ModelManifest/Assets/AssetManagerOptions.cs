@@ -1,0 +1,30 @@
+namespace ModelManifest.Assets;
+
+/// <summary>Settings of an <see cref="AssetManager"/>.</summary>
+public sealed class AssetManagerOptions
+{
+    /// <summary>The environment variable that turns offline mode on (<c>1</c> or <c>true</c>).</summary>
+    public const string OfflineEnvironmentVariable = "MODELMANIFEST_OFFLINE";
+
+    /// <summary>
+    /// Hard offline switch: sources whose <see cref="IAssetSource.RequiresNetwork"/> is true are never asked, so no
+    /// socket is opened; an asset that is neither cached nor local fails at once with <see cref="AssetErrorCodes.OfflineNotAvailable"/>.
+    /// Defaults to the <c>MODELMANIFEST_OFFLINE</c> environment variable.
+    /// </summary>
+    public bool Offline { get; set; } = Environment.GetEnvironmentVariable(OfflineEnvironmentVariable) is "1" or "true" or "TRUE" or "True";
+
+    /// <summary>How many consecutive failed attempts without progress a source gets before the next source is tried.</summary>
+    public int MaxResumeAttempts { get; set; } = 5;
+
+    /// <summary>The first back-off delay before resuming a source; doubles with each consecutive failure.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long to wait for another process that holds the digest's lock while its partial download does not grow.
+    /// After that this process downloads on its own (correctness never depends on the lock).
+    /// </summary>
+    public TimeSpan LockStallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Receives diagnostic messages (never containing credentials).</summary>
+    public Action<string>? Log { get; set; }
+}

@@ -1,0 +1,195 @@
+using System.Net.Http;
+using System.Security.Cryptography;
+
+namespace ModelManifest.Assets;
+
+/// <summary>
+/// Streams one asset from one source into the cache: one pass that writes and hashes, resume from the bytes
+/// already on disk after a transient failure, size and sha256 checked before the atomic rename.
+/// </summary>
+internal sealed class CacheWriter
+{
+    private readonly AssetCache _cache;
+    private readonly AssetManagerOptions _options;
+
+    public CacheWriter(AssetCache cache, AssetManagerOptions options)
+    {
+        _cache = cache;
+        _options = options;
+    }
+
+    /// <summary>Downloads and publishes the blob; returns its cache path. Throws <see cref="AssetSourceException"/> when the source fails.</summary>
+    /// <param name="asset">The validated asset.</param>
+    /// <param name="source">The source to read from.</param>
+    /// <param name="usePartial">True when the caller holds the digest's lock and may continue an interrupted download.</param>
+    /// <param name="progress">Receives the bytes in hand.</param>
+    /// <param name="cancellationToken">Stops the transfer; the bytes so far are kept for resuming.</param>
+    public async Task<string> WriteAsync(AssetInfo asset, IAssetSource source, bool usePartial, Action<long> progress, CancellationToken cancellationToken)
+    {
+        _cache.EnsureBlobDirectory(asset.Sha256);
+        while (true)
+        {
+            // Always write a file only this process names; continuing a partial download means renaming it to such a name
+            // first. A rename succeeds for one process only, so even where locks do nothing no two processes share a file.
+            var temp = usePartial ? _cache.ClaimPartial(asset.Sha256) : _cache.NewPrivateTempPath(asset.Sha256);
+            string actual;
+            long resumedFrom;
+            try
+            {
+                (actual, resumedFrom) = await TransferAsync(asset, source, temp, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                if (usePartial)
+                {
+                    _cache.ReleasePartial(temp, asset.Sha256);
+                }
+                else
+                {
+                    AssetCache.TryDelete(temp);
+                }
+
+                throw;
+            }
+
+            if (actual == asset.Sha256)
+            {
+                return _cache.Commit(temp, asset.Sha256);
+            }
+
+            AssetCache.TryDelete(temp);
+            if (resumedFrom > 0)
+            {
+                // The kept prefix may be what was wrong: retry once from zero before blaming the source.
+                _options.Log?.Invoke($"{asset.Key}: resumed data did not verify; fetching again from the start.");
+                usePartial = false;
+                continue;
+            }
+
+            throw new AssetSourceException(AssetErrorCodes.HashMismatch, $"delivered bytes with sha256 {actual}, expected {asset.Sha256}; nothing was cached.");
+        }
+    }
+
+    private async Task<(string Sha256, long ResumedFrom)> TransferAsync(AssetInfo asset, IAssetSource source, string temp, Action<long> progress, CancellationToken cancellationToken)
+    {
+        // Unbuffered: writes are 1 MiB chunks, and bytes must reach the kernel so a killed process leaves a resumable file.
+        using var file = new FileStream(temp, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long offset = file.Length;
+        if (offset > asset.Size)
+        {
+            file.SetLength(0);
+            offset = 0;
+        }
+
+        if (offset > 0)
+        {
+            // Re-check before use: the kept bytes enter the digest, so a damaged prefix fails verification.
+            await Sha256File.AppendAsync(hash, file.SafeFileHandle, offset, cancellationToken).ConfigureAwait(false);
+            _options.Log?.Invoke($"{asset.Key}: resuming {source.Name} at byte {offset} of {asset.Size}.");
+        }
+
+        var resumedFrom = offset;
+        file.Position = offset;
+        int failures = 0;
+        while (offset < asset.Size)
+        {
+            var before = offset;
+            try
+            {
+                await using var content = await source.OpenReadAsync(asset, offset, cancellationToken).ConfigureAwait(false);
+                if (content.Offset != offset)
+                {
+                    if (content.Offset != 0)
+                    {
+                        throw new AssetSourceException(AssetErrorCodes.TransportError, $"asked to resume at byte {offset}, the source started at byte {content.Offset}.");
+                    }
+
+                    // The source can only deliver the whole file: restart cleanly.
+                    file.SetLength(0);
+                    file.Position = 0;
+                    hash.GetHashAndReset();
+                    offset = resumedFrom = 0;
+                }
+
+                offset = await CopyAsync(content.Stream, file, hash, offset, asset.Size, progress, cancellationToken).ConfigureAwait(false);
+                if (offset < asset.Size)
+                {
+                    throw new AssetSourceException(AssetErrorCodes.TransportError, $"the transfer ended after {offset} of {asset.Size} bytes.", isTransient: true);
+                }
+            }
+            catch (Exception e) when (IsTransient(e, cancellationToken))
+            {
+                // Every byte written is also hashed, so the file length is exactly where to resume.
+                offset = file.Position;
+                failures = offset > before ? 1 : failures + 1;
+                if (failures > _options.MaxResumeAttempts)
+                {
+                    throw e as AssetSourceException
+                        ?? new AssetSourceException(AssetErrorCodes.TransportError, $"gave up after {failures} attempts at byte {offset} of {asset.Size}: {e.Message}", innerException: e);
+                }
+
+                var delay = _options.RetryDelay * Math.Pow(2, failures - 1);
+                _options.Log?.Invoke($"{asset.Key}: {source.Name} failed at byte {offset} ({e.Message}); resuming in {delay.TotalMilliseconds:0} ms.");
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        file.Flush(flushToDisk: true);
+        return (Sha256File.Hex(hash), resumedFrom);
+    }
+
+    /// <summary>Copies with two buffers so the next network read overlaps writing and hashing the current chunk.</summary>
+    private static async Task<long> CopyAsync(Stream input, FileStream file, IncrementalHash hash, long offset, long size, Action<long> progress, CancellationToken cancellationToken)
+    {
+        var current = new byte[Sha256File.BufferSize];
+        var next = new byte[Sha256File.BufferSize];
+        var pending = input.ReadAsync(current, cancellationToken).AsTask();
+        long reported = offset;
+        try
+        {
+            while (true)
+            {
+                var read = await pending.ConfigureAwait(false);
+                if (read == 0)
+                {
+                    progress(offset);
+                    return offset;
+                }
+
+                if (offset + read > size)
+                {
+                    throw new AssetSourceException(AssetErrorCodes.SizeMismatch, $"delivered more than the expected {size} bytes.");
+                }
+
+                pending = input.ReadAsync(next, cancellationToken).AsTask();
+                file.Write(current, 0, read);
+                hash.AppendData(current, 0, read);
+                offset += read;
+                if (offset - reported >= 1 << 20)
+                {
+                    reported = offset;
+                    progress(offset);
+                }
+
+                (current, next) = (next, current);
+            }
+        }
+        finally
+        {
+            if (!pending.IsCompleted)
+            {
+                // The caller disposes the stream; observe the read it abandons.
+                _ = pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        AssetSourceException s => s.IsTransient,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        IOException or HttpRequestException or TimeoutException => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace ModelManifest.Assets;
+
+/// <summary>
+/// Places a cached blob into a folder by reflink, hardlink or copy. What works is probed once per pair of
+/// volumes (cache volume, target volume) and remembered for the life of the process.
+/// </summary>
+/// <remarks>
+/// A reflink or a copy is an independent file: editing or deleting it never touches the cache. A hardlink shares
+/// the blob's inode, so it is read-only like the blob; deleting it only drops one link. Should someone force an
+/// in-place write through it (root, or after chmod), the blob's modification time moves, the cache's fast check
+/// stops trusting its memo, the next lookup rehashes, and a changed blob is removed and fetched again — the cache
+/// never serves changed bytes. Apps that edit model files in place should use <see cref="LinkMode.ReflinkOrCopy"/>.
+/// </remarks>
+public sealed class AssetMaterializer
+{
+    private readonly ConcurrentDictionary<(string Cache, string Target), LinkMode> _bestMode = new();
+
+    /// <summary>Materializes <paramref name="blobPath"/> as <paramref name="targetDirectory"/>/<paramref name="fileName"/>, replacing any existing file atomically.</summary>
+    /// <returns>The path written and the mode actually used.</returns>
+    public (string Path, LinkMode Mode) Materialize(string blobPath, string targetDirectory, string fileName, LinkMode mode = LinkMode.Auto)
+    {
+        if (!AssetValidator.IsSafeFileName(fileName))
+        {
+            throw new AssetException(AssetErrorCodes.InvalidAsset, $"'{AssetValidator.Printable(fileName)}' is not a safe file name.");
+        }
+
+        Directory.CreateDirectory(targetDirectory);
+        var target = AssetValidator.CombineInside(targetDirectory, fileName)
+            ?? throw new AssetException(AssetErrorCodes.InvalidAsset, $"'{AssetValidator.Printable(fileName)}' would leave the target folder.");
+        var volumes = (VolumeOf(blobPath), VolumeOf(target));
+        var plan = mode switch
+        {
+            LinkMode.Auto => new[] { LinkMode.Reflink, LinkMode.Hardlink, LinkMode.Copy },
+            LinkMode.ReflinkOrCopy => new[] { LinkMode.Reflink, LinkMode.Copy },
+            _ => new[] { mode },
+        };
+        if (_bestMode.TryGetValue(volumes, out var known) && plan.Contains(known))
+        {
+            plan = plan.SkipWhile(m => m != known).ToArray();
+        }
+
+        var temp = Path.Combine(Path.GetDirectoryName(target)!, "." + fileName + "." + Guid.NewGuid().ToString("N")[..8] + ".mmtmp");
+        string? lastError = null;
+        foreach (var candidate in plan)
+        {
+            lastError = TryPlace(candidate, blobPath, temp);
+            if (lastError is null)
+            {
+                _bestMode[volumes] = candidate;
+                try
+                {
+                    File.Move(temp, target, overwrite: true);
+                }
+                catch
+                {
+                    AssetCache.TryDelete(temp);
+                    throw;
+                }
+
+                return (target, candidate);
+            }
+
+            AssetCache.TryDelete(temp);
+        }
+
+        throw new AssetException(AssetErrorCodes.MaterializeFailed, $"Could not place '{fileName}' into '{targetDirectory}' by {string.Join(", ", plan)}: {lastError}");
+    }
+
+    /// <summary>Returns null on success, else why the mode is impossible here.</summary>
+    private static string? TryPlace(LinkMode mode, string source, string temp)
+    {
+        try
+        {
+            switch (mode)
+            {
+                case LinkMode.Reflink:
+                    return NativeFileSystem.TryReflink(source, temp);
+                case LinkMode.Hardlink:
+                    return NativeFileSystem.TryHardlink(source, temp);
+                default:
+                    File.Copy(source, temp);
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        // A copy is the user's own file: writable, independent of the read-only blob.
+                        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                    }
+                    else
+                    {
+                        File.SetAttributes(temp, FileAttributes.Normal);
+                    }
+
+                    return null;
+            }
+        }
+        catch (IOException e)
+        {
+            return e.Message;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The mount point holding <paramref name="path"/> (Linux: longest match in /proc/self/mounts), else the path root.</summary>
+    private static string VolumeOf(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/mounts"))
+        {
+            return Path.GetPathRoot(full) ?? full;
+        }
+
+        var best = "/";
+        foreach (var line in File.ReadLines("/proc/self/mounts"))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length < 2)
+            {
+                continue;
+            }
+
+            var mount = fields[1].Replace("\\040", " ", StringComparison.Ordinal);
+            var isPrefix = full == mount || full.StartsWith(mount.TrimEnd('/') + "/", StringComparison.Ordinal);
+            if (isPrefix && mount.Length > best.Length)
+            {
+                best = mount;
+            }
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,56 @@
+namespace ModelManifest.Assets;
+
+/// <summary>
+/// The assets the build placed next to the app, listed in its <see cref="BundleIndex"/>. Local, so it works offline.
+/// Matches by sha256 and size; the bytes are verified like any source's when copied into the cache, and
+/// <see cref="TryGetPath"/> lets a runtime use a bundled file in place.
+/// </summary>
+public sealed class BundledAssetSource : IAssetSource
+{
+    private readonly Lazy<BundleIndex?> _index;
+
+    /// <summary>Creates a source over the bundle in <paramref name="directory"/> (default: the app's base directory).</summary>
+    public BundledAssetSource(string? directory = null)
+    {
+        Directory = System.IO.Path.GetFullPath(directory ?? AppContext.BaseDirectory);
+        var indexPath = System.IO.Path.Combine(Directory, BundleIndex.FileName);
+        _index = new Lazy<BundleIndex?>(() => File.Exists(indexPath) ? BundleIndex.Load(indexPath) : null);
+        Name = "bundle:" + Directory;
+    }
+
+    /// <summary>The bundle folder.</summary>
+    public string Directory { get; }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public bool RequiresNetwork => false;
+
+    /// <summary>The bundled file for <paramref name="asset"/> when listed and of the right size, else <see langword="null"/>.</summary>
+    public string? TryGetPath(AssetInfo asset)
+    {
+        AssetValidator.Validate(asset);
+        var entry = _index.Value?.Assets.FirstOrDefault(e => e.Sha256 == asset.Sha256 && e.Size == asset.Size);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var path = AssetValidator.CombineInside(Directory, entry.Path.Split('/'));
+        return path is not null && new FileInfo(path) is { Exists: true } info && info.Length == asset.Size ? path : null;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<AssetAvailability> ProbeAsync(AssetInfo asset, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TryGetPath(asset) is not null
+            ? AssetAvailability.Yes(asset.Size)
+            : AssetAvailability.No(_index.Value is null ? $"no {BundleIndex.FileName}." : "not in the bundle index (or the file is missing)."));
+
+    /// <inheritdoc />
+    public ValueTask<AssetContent> OpenReadAsync(AssetInfo asset, long offset, CancellationToken cancellationToken)
+    {
+        var path = TryGetPath(asset) ?? throw new AssetSourceException(AssetErrorCodes.NotInSource, "the bundled file is gone.");
+        return ValueTask.FromResult(AssetContent.FromFile(path, offset));
+    }
+}

@@ -1,0 +1,252 @@
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+
+namespace ModelManifest.Assets;
+
+/// <summary>
+/// An HTTP(S) server: a base URL plus a path template, and/or the manifest's per-asset URL hints. Resumes with
+/// <c>Range</c> (only a 206 with a matching <c>Content-Range</c> is accepted; a 200 restarts cleanly), retries
+/// transient failures with back-off, treats 401/403/404/410 as "not here", follows redirects itself so that
+/// credentials never reach another host, and redacts URL query strings (presigned signatures) in every message.
+/// </summary>
+/// <remarks>Uses <see cref="HttpClient"/> defaults: the system proxy and the system trust store.</remarks>
+public sealed class HttpAssetSource : IAssetSource, IDisposable
+{
+    private const int MaxRedirects = 10;
+    private readonly HttpAssetSourceOptions _options;
+    private readonly UrlTemplate? _template;
+    private readonly HttpClient _client;
+
+    /// <summary>Creates a source; validates the base URL and path template at once.</summary>
+    public HttpAssetSource(HttpAssetSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        if (options.BaseUrl is { } baseUrl)
+        {
+            if (!baseUrl.IsAbsoluteUri || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps) || baseUrl.Query.Length > 0)
+            {
+                throw new AssetException(AssetErrorCodes.InvalidUrlTemplate, $"The base URL '{Redactor.Url(baseUrl)}' must be an absolute http(s) URL without a query.");
+            }
+
+            _template = new UrlTemplate(options.PathTemplate);
+        }
+
+        Name = options.Name ?? (options.BaseUrl is { } u ? "http:" + Redactor.Url(u) : "http:url-hints");
+        var handler = options.Handler ?? new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>Answers without a request: yes when there is a URL to try. A 404 at download time then counts as "not here".</summary>
+    public ValueTask<AssetAvailability> ProbeAsync(AssetInfo asset, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Candidates(asset).Count > 0 ? AssetAvailability.Yes() : AssetAvailability.No("no base URL and no usable URL hint."));
+
+    /// <inheritdoc />
+    public async ValueTask<AssetContent> OpenReadAsync(AssetInfo asset, long offset, CancellationToken cancellationToken)
+    {
+        var notHere = new List<string>();
+        foreach (var url in Candidates(asset))
+        {
+            var content = await TryUrlAsync(url, asset, offset, notHere, cancellationToken).ConfigureAwait(false);
+            if (content is not null)
+            {
+                return content;
+            }
+        }
+
+        throw Fail(AssetErrorCodes.NotInSource, string.Join("; ", notHere) + ".", transient: false);
+    }
+
+    /// <summary>Releases the HTTP client.</summary>
+    public void Dispose() => _client.Dispose();
+
+    private List<Uri> Candidates(AssetInfo asset)
+    {
+        var urls = new List<Uri>();
+        if (_options.BaseUrl is { } baseUrl && _template is not null)
+        {
+            urls.Add(_template.Expand(baseUrl, asset));
+        }
+
+        if (_options.UseUrlHints)
+        {
+            foreach (var hint in asset.Urls)
+            {
+                if (Uri.TryCreate(hint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+                {
+                    urls.Add(uri);
+                }
+            }
+        }
+
+        return urls;
+    }
+
+    /// <summary>Returns content, or null after recording a "not here" answer; throws on other failures.</summary>
+    private async Task<AssetContent?> TryUrlAsync(Uri url, AssetInfo asset, long offset, List<string> notHere, CancellationToken cancellationToken)
+    {
+        var rangeOffset = offset;
+        for (int attempt = 0; ; attempt++)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendFollowingRedirectsAsync(url, rangeOffset, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                if (attempt >= _options.MaxRetries)
+                {
+                    throw Fail(AssetErrorCodes.TransportError, $"{Redactor.Url(url)}: {Describe(e)} (after {attempt + 1} attempts).", transient: false, e);
+                }
+
+                await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var status = (int)response.StatusCode;
+            if (status is 401 or 403 or 404 or 410)
+            {
+                response.Dispose();
+                notHere.Add($"HTTP {status} at {Redactor.Url(url)}");
+                return null;
+            }
+
+            if (status is 408 or 429 or >= 500)
+            {
+                response.Dispose();
+                if (attempt >= _options.MaxRetries)
+                {
+                    throw Fail(AssetErrorCodes.TransportError, $"HTTP {status} at {Redactor.Url(url)} (after {attempt + 1} attempts).", transient: false);
+                }
+
+                await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (status == 416 && rangeOffset > 0)
+            {
+                // The server cannot serve our range: start over without one.
+                response.Dispose();
+                rangeOffset = 0;
+                continue;
+            }
+
+            return Accept(response, url, asset, rangeOffset);
+        }
+    }
+
+    private AssetContent Accept(HttpResponseMessage response, Uri url, AssetInfo asset, long offset)
+    {
+        try
+        {
+            long start;
+            if (response.StatusCode == HttpStatusCode.PartialContent && offset > 0)
+            {
+                // Only a range that starts exactly where we stopped, to the end of a file of the right size, is trusted.
+                var range = response.Content.Headers.ContentRange;
+                if (range is null || range.From != offset || (range.To is { } to && to != asset.Size - 1) || (range.Length is { } length && length != asset.Size))
+                {
+                    throw Fail(AssetErrorCodes.TransportError, $"{Redactor.Url(url)} answered a range request with a mismatching Content-Range '{range}'.", transient: false);
+                }
+
+                start = offset;
+            }
+            else if (response.StatusCode == HttpStatusCode.OK)
+            {
+                if (response.Content.Headers.ContentLength is { } length && length != asset.Size)
+                {
+                    throw Fail(AssetErrorCodes.SizeMismatch, $"{Redactor.Url(url)} serves {length} bytes, the manifest says {asset.Size}.", transient: false);
+                }
+
+                start = 0;
+            }
+            else
+            {
+                throw Fail(AssetErrorCodes.TransportError, $"unexpected HTTP {(int)response.StatusCode} at {Redactor.Url(url)}.", transient: false);
+            }
+
+            var body = response.Content.ReadAsStream();
+            return new AssetContent(new StallGuardStream(body, response, _options.StallTimeout), start);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri url, long offset, CancellationToken cancellationToken)
+    {
+        var current = url;
+        for (int hop = 0; hop <= MaxRedirects; hop++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            if (offset > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(offset, null);
+            }
+
+            if (_options.Credential is { } credential && IsCredentialOrigin(current))
+            {
+                request.Headers.Authorization = await credential.GetHeaderAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.ResponseTimeout);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"no response within {_options.ResponseTimeout.TotalSeconds:0} s.");
+            }
+
+            var status = (int)response.StatusCode;
+            if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+            {
+                response.Dispose();
+                current = location.IsAbsoluteUri ? location : new Uri(current, location);
+                if (current.Scheme != Uri.UriSchemeHttp && current.Scheme != Uri.UriSchemeHttps)
+                {
+                    throw Fail(AssetErrorCodes.TransportError, $"redirected to a non-http URL from {Redactor.Url(url)}.", transient: false);
+                }
+
+                continue;
+            }
+
+            return response;
+        }
+
+        throw Fail(AssetErrorCodes.TransportError, $"more than {MaxRedirects} redirects from {Redactor.Url(url)}.", transient: false);
+    }
+
+    /// <summary>Credentials go only to the configured server (same scheme, host and port) — never across redirects or to hint hosts elsewhere.</summary>
+    private bool IsCredentialOrigin(Uri url) =>
+        _options.BaseUrl is { } baseUrl
+        && string.Equals(url.Scheme, baseUrl.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(url.IdnHost, baseUrl.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && url.Port == baseUrl.Port;
+
+    private Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(_options.RetryDelay * Math.Pow(2, attempt), cancellationToken);
+
+    private static string Describe(Exception e) => e is OperationCanceledException ? "timed out" : e.Message;
+
+    private AssetSourceException Fail(string code, string message, bool transient, Exception? inner = null)
+    {
+        var secrets = _options.Credential?.SecretForms() ?? Enumerable.Empty<string?>();
+        return new AssetSourceException(code, Redactor.Scrub(message, secrets), transient, inner is null ? null : new HttpRequestException(Redactor.Scrub(inner.Message, secrets)));
+    }
+}

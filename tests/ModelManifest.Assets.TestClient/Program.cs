@@ -1,0 +1,34 @@
+// Usage: TestClient <cacheRoot> <baseUrl> <id> <fileName> <size> <sha256>
+// Prints "OK <cachePath> <source|cache>" and exits 0, or prints the error and exits 1.
+using System.Globalization;
+using ModelManifest;
+using ModelManifest.Assets;
+
+if (args.Length != 6)
+{
+    Console.Error.WriteLine("usage: TestClient <cacheRoot> <baseUrl> <id> <fileName> <size> <sha256>");
+    return 2;
+}
+
+var asset = new AssetInfo
+{
+    Id = args[2],
+    FileName = args[3],
+    Size = long.Parse(args[4], CultureInfo.InvariantCulture),
+    Sha256 = args[5],
+};
+using var http = new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = new Uri(args[1]), PathTemplate = "{fileName}", RetryDelay = TimeSpan.FromMilliseconds(50) });
+var manager = new AssetManager(new AssetCache(args[0]), new AssetManagerOptions { Log = m => Console.Error.WriteLine(m) });
+manager.AddSource(http);
+try
+{
+    Console.Out.WriteLine("STARTED");
+    var result = await manager.GetAsync(asset);
+    Console.Out.WriteLine($"OK {result.CachePath} {result.SourceName ?? "cache"}");
+    return 0;
+}
+catch (AssetException e)
+{
+    Console.Out.WriteLine("FAILED " + e.Message);
+    return 1;
+}

@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ModelManifest.Assets.Tests.Infrastructure;
+
+/// <summary>A real HTTP server (Kestrel) on 127.0.0.1 with a random port that counts connections, requests and body bytes.</summary>
+public sealed class LoopbackServer : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ServedFile> _files = new(StringComparer.Ordinal);
+    private WebApplication _app = null!;
+    private long _bytesSent;
+    private int _connections;
+    private int _inFlight;
+
+    private LoopbackServer()
+    {
+    }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    public int ConnectionCount => Volatile.Read(ref _connections);
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public int RequestCount => Requests.Count;
+
+    public static async Task<LoopbackServer> StartAsync()
+    {
+        var server = new LoopbackServer();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            listen.Use(next => context =>
+            {
+                Interlocked.Increment(ref server._connections);
+                return next(context);
+            })));
+        server._app = builder.Build();
+        server._app.Run(server.HandleAsync);
+        await server._app.StartAsync();
+        var address = server._app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) is Microsoft.AspNetCore.Hosting.Server.IServer s
+            ? s.Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            : throw new InvalidOperationException("no server");
+        server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        return server;
+    }
+
+    public Uri Add(string path, ServedFile file)
+    {
+        _files["/" + path.TrimStart('/')] = file;
+        return new Uri(BaseUrl, path.TrimStart('/'));
+    }
+
+    public ServedFile Add(string path, byte[] content) => _files["/" + path.TrimStart('/')] = new ServedFile(content);
+
+    public long BytesSentFor(string path) => Requests.Where(r => r.Path == "/" + path.TrimStart('/')).Sum(r => r.BytesSent);
+
+    /// <summary>Waits until no request is being served, so byte counters are final.</summary>
+    public async Task WaitIdleAsync()
+    {
+        for (var waited = 0; Volatile.Read(ref _inFlight) > 0; waited += 10)
+        {
+            if (waited > 60_000)
+            {
+                throw new TimeoutException("server never went idle");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await ServeAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context)
+    {
+        var record = new RecordedRequest(context.Request.Path.Value ?? string.Empty, context.Request.Headers.Range.ToString(), context.Request.Headers.Authorization.ToString());
+        Requests.Enqueue(record);
+        if (!_files.TryGetValue(record.Path, out var file))
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        if (file.RequiredAuthorization is not null && record.Authorization != file.RequiredAuthorization)
+        {
+            context.Response.StatusCode = 401;
+            return;
+        }
+
+        if (file.RedirectTo is not null)
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = file.RedirectTo;
+            return;
+        }
+
+        if (file.Status != 0)
+        {
+            context.Response.StatusCode = file.Status;
+            return;
+        }
+
+        lock (file)
+        {
+            if (file.FailFirst > 0)
+            {
+                file.FailFirst--;
+                context.Response.StatusCode = 503;
+                return;
+            }
+        }
+
+        long start = 0;
+        if (file.SupportsRange && record.Range.StartsWith("bytes=", StringComparison.Ordinal) && record.Range.EndsWith('-'))
+        {
+            start = long.Parse(record.Range["bytes=".Length..^1], System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.StatusCode = 206;
+            context.Response.Headers.ContentRange = $"bytes {start}-{file.Length - 1}/{file.Length}";
+        }
+
+        context.Response.ContentLength = file.Length - start;
+        bool drop, stall;
+        lock (file)
+        {
+            drop = file.DropCount > 0 && file.DropAfterBytes >= 0;
+            if (drop)
+            {
+                file.DropCount--;
+            }
+
+            stall = file.StallCount > 0 && file.StallAfterBytes >= 0;
+            if (stall)
+            {
+                file.StallCount--;
+            }
+        }
+
+        await using var stream = file.Open();
+        stream.Position = start;
+        var buffer = new byte[1 << 20];
+        long sent = 0;
+        while (true)
+        {
+            var limit = buffer.Length;
+            if (drop)
+            {
+                limit = (int)Math.Min(limit, file.DropAfterBytes - sent);
+            }
+
+            if (stall)
+            {
+                limit = (int)Math.Min(limit, file.StallAfterBytes - sent);
+            }
+
+            if (limit <= 0)
+            {
+                if (drop)
+                {
+                    context.Abort();
+                    return;
+                }
+
+                // Stall: hold the response open without sending until the client gives up.
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { });
+                return;
+            }
+
+            var read = await stream.ReadAsync(buffer.AsMemory(0, limit));
+            if (read == 0)
+            {
+                return;
+            }
+
+            if (file.WrongBytes)
+            {
+                for (int i = 0; i < read; i++)
+                {
+                    buffer[i] ^= 1;
+                }
+            }
+
+            try
+            {
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                return;
+            }
+
+            sent += read;
+            record.AddBytes(read);
+            Interlocked.Add(ref _bytesSent, read);
+            if (file.ChunkDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(file.ChunkDelay);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>One request as the server saw it.</summary>
+public sealed class RecordedRequest(string path, string range, string authorization)
+{
+    private long _bytes;
+
+    public string Path { get; } = path;
+
+    public string Range { get; } = range;
+
+    public string Authorization { get; } = authorization;
+
+    public long BytesSent => Interlocked.Read(ref _bytes);
+
+    public void AddBytes(long count) => Interlocked.Add(ref _bytes, count);
+}

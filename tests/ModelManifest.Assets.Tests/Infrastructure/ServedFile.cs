@@ -1,0 +1,50 @@
+namespace ModelManifest.Assets.Tests.Infrastructure;
+
+/// <summary>How the loopback server serves one path; each misbehaviour is a switch a test turns on.</summary>
+public sealed class ServedFile
+{
+    public ServedFile(byte[] content) : this(() => new MemoryStream(content, writable: false), content.Length)
+    {
+    }
+
+    public ServedFile(Func<Stream> open, long length)
+    {
+        Open = open;
+        Length = length;
+    }
+
+    public Func<Stream> Open { get; }
+
+    public long Length { get; }
+
+    /// <summary>Honour Range requests with 206 (otherwise always 200 with the whole file).</summary>
+    public bool SupportsRange { get; set; } = true;
+
+    /// <summary>Abort the connection after this many body bytes, for the next <see cref="DropCount"/> requests.</summary>
+    public long DropAfterBytes { get; set; } = -1;
+
+    public int DropCount { get; set; }
+
+    /// <summary>After this many body bytes, stop sending and hang until the client goes away, for the next <see cref="StallCount"/> requests.</summary>
+    public long StallAfterBytes { get; set; } = -1;
+
+    public int StallCount { get; set; }
+
+    /// <summary>Flip every byte's lowest bit: right length, wrong content.</summary>
+    public bool WrongBytes { get; set; }
+
+    /// <summary>Answer 503 to this many requests first.</summary>
+    public int FailFirst { get; set; }
+
+    /// <summary>Fixed status to answer (for example 404), or 0.</summary>
+    public int Status { get; set; }
+
+    /// <summary>Redirect (302) to this absolute URL.</summary>
+    public string? RedirectTo { get; set; }
+
+    /// <summary>When set, requests without exactly this Authorization header get 401.</summary>
+    public string? RequiredAuthorization { get; set; }
+
+    /// <summary>Pause this long after each 1 MiB chunk (to catch a download in the middle).</summary>
+    public TimeSpan ChunkDelay { get; set; }
+}
