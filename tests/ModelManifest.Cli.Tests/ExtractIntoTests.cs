@@ -89,9 +89,17 @@ public sealed class ExtractIntoTests
         Assert.Equal("ECMWF", (string?)model["author"]);
         Assert.Equal("ensembleMembers", (string?)model["options"]![0]!["name"]);
         Assert.Equal("compatible", (string?)model["compatibility"]!["accelerators"]!["cuda"]);
-        Assert.Equal("K", (string?)model["inputs"]!["variables"]![0]!["units"] ?? "K");
+        // Variables merge by name: the checkpoint's list wins, hand-written units and descriptions stay.
+        var variables = model["inputs"]!["variables"]!.AsArray();
+        Assert.Equal(["10u", "2t", "msl"], variables.Select(v => (string?)v!["name"]));
+        Assert.Equal("K", (string?)variables[1]!["units"]);
+        Assert.Equal("Temperature at 2 m.", (string?)variables[1]!["description"]);
+        // Requirements merge by name: the checkpoint's pins win, hand-written extra packages stay.
+        var packages = model["requirements"]!["packages"]!.AsArray();
+        Assert.Equal("==2.4.1", (string?)packages.Single(p => (string?)p!["name"] == "torch")!["version"]);
+        Assert.Contains(packages, p => (string?)p!["name"] == "anemoi-inference");
+        Assert.Contains("          { \"name\": \"torch\", \"version\": \"==2.4.1\", \"ecosystem\": \"pypi\" }", after, StringComparison.Ordinal);
         // Extracted fields replace the old ones.
-        Assert.Equal("msl", (string?)model["inputs"]!["variables"]![2]!["name"]);
         Assert.Equal("run-42", (string?)model["provenance"]!["trainingRunId"]);
         Assert.Single(model["assets"]!.AsArray());
         JsonNode asset = doc["assets"]![0]!;

@@ -114,6 +114,19 @@ public sealed class RunTests
     }
 
     [Fact]
+    public void A_model_that_fails_at_run_time_is_one_mm2302_line_without_runtime_log_noise()
+    {
+        // Dropout's ratio input gets a synthetic value outside [0, 1) with the default seed: the run fails.
+        using var dir = new TempDir();
+        string output = dir.File("run.safetensors");
+        CliRunner.Result r = CliRunner.Run("log-run", Samples.Onnx("node/test_training_dropout_default_mask"), "--output", output);
+        Assert.Equal(1, r.ExitCode);
+        CliRunner.AssertOneCleanErrorLine(r, "MM2302");
+        Assert.Contains("ratio", r.StdErr);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void Log_run_refuses_non_onnx_files()
     {
         using var dir = new TempDir();

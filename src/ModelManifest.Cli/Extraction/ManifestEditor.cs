@@ -12,8 +12,9 @@ namespace ModelManifest.Cli.Extraction;
 /// </summary>
 /// <remarks>
 /// Merge rules: a model is found by id + version, an asset by id + tag. Properties of an existing entry are merged
-/// recursively: objects property by property, a model's <c>assets</c> references by id + tag, any other value
-/// replaced. Properties the new data does not mention are kept.
+/// recursively: objects property by property (but each section under <c>metadata</c> is replaced whole), a model's
+/// <c>assets</c> references by id + tag, lists of named objects by name (see <c>MergeNamed</c>), any other value
+/// replaced. Properties the new data does not mention are kept. Replaced values keep the layout they had.
 /// </remarks>
 internal static class ManifestEditor
 {
@@ -247,6 +248,15 @@ internal static class ManifestEditor
                         UpsertItem(target, "assets", (JsonObject)r!, AssetKey);
                     }
                 }
+                else if (value is JsonArray named && property.Value.Kind == JsonTokenType.StartArray && IsNamedList(named)
+                    && ParsedOf(property.Value) is JsonArray existing && IsNamedList(existing))
+                {
+                    JsonArray merged = MergeNamed(existing, named, keepUnmatched: name is "packages" or "runtimes");
+                    if (!JsonNode.DeepEquals(existing, merged))
+                    {
+                        Replace(property.Value, merged);
+                    }
+                }
                 else if (value is JsonObject obj && property.Value.Kind == JsonTokenType.StartObject && !replaceChildren)
                 {
                     // Under "metadata" each section (checkpoint, verification) is rewritten whole, so no stale keys survive.
@@ -259,23 +269,93 @@ internal static class ManifestEditor
             }
         }
 
+        /// <summary>
+        /// Replaces a value, keeping its layout: a one-line value stays on one line (when short), an array written
+        /// one item per line keeps one (one-line) item per line, anything else is indented like its line.
+        /// </summary>
+        private static bool IsNamedList(JsonArray array) =>
+            array.Count > 0 && array.All(i => i is JsonObject o && o["name"] is JsonValue v && v.GetValueKind() == JsonValueKind.String);
+
+        /// <summary>
+        /// Lists of named objects (variables, packages, runtimes) merge by name: an item that exists keeps its
+        /// hand-written properties (description, units) and takes the new values; items only in the old list are
+        /// kept when <paramref name="keepUnmatched"/> (requirements), dropped otherwise (the checkpoint's variables are
+        /// the truth).
+        /// </summary>
+        private static JsonArray MergeNamed(JsonArray existing, JsonArray incoming, bool keepUnmatched)
+        {
+            var byName = existing.ToDictionary(i => (string)i!["name"]!, i => i!.AsObject(), StringComparer.Ordinal);
+            var result = new JsonArray();
+            foreach (JsonNode? item in incoming)
+            {
+                JsonObject merged = byName.TryGetValue((string)item!["name"]!, out JsonObject? old) ? (JsonObject)old.DeepClone() : [];
+                foreach (var (key, v) in item.AsObject())
+                {
+                    merged[key] = v?.DeepClone();
+                }
+
+                result.Add(merged);
+            }
+
+            if (keepUnmatched)
+            {
+                var names = incoming.Select(i => (string)i!["name"]!).ToHashSet(StringComparer.Ordinal);
+                foreach (JsonNode? old in existing.Where(i => !names.Contains((string)i!["name"]!)))
+                {
+                    result.Add(old!.DeepClone());
+                }
+            }
+
+            return result;
+        }
+
         private void Replace(Node node, JsonNode value)
         {
-            bool multiLine = Array.IndexOf(_text, (byte)'\n', node.Start, node.End - node.Start) >= 0;
-            _edits.Add((node.Start, node.End, Serialize(value, Indentation(node.Start), indented: multiLine || IsMultiLineContext(node))));
+            bool multiLine = !OnSameLine(node.Start, node.End);
+            string replacement;
+            if (!multiLine && (node.Kind is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || OneLine(value).Length <= MaxOneLine))
+            {
+                replacement = OneLine(value);
+            }
+            else if (multiLine && value is JsonArray items && items.Count > 0 && node.Items.Count > 0
+                && node.Items.All(i => OnSameLine(i.Start, i.End)) && !OnSameLine(node.Start, node.Items[0].Start)
+                && items.All(i => OneLine(i!).Length <= MaxOneLine))
+            {
+                string itemIndent = Indentation(node.Items[0].Start);
+                replacement = "[" + _newLine + string.Join("," + _newLine, items.Select(i => itemIndent + OneLine(i!)))
+                    + _newLine + Indentation(node.End - 1) + "]";
+            }
+            else
+            {
+                replacement = Serialize(value, Indentation(node.Start));
+            }
+
+            _edits.Add((node.Start, node.End, replacement));
         }
+
+        private const int MaxOneLine = 120;
+
+        /// <summary>One-line JSON with a space after ':' and ',' and inside braces: <c>{ "a": 1, "b": [1, 2] }</c>.</summary>
+        private string OneLine(JsonNode? value) => value switch
+        {
+            JsonObject o when o.Count == 0 => "{}",
+            JsonObject o => "{ " + string.Join(", ", o.Select(p => $"{JsonSerializer.Serialize(p.Key, SerializerOptions(false))}: {OneLine(p.Value)}")) + " }",
+            JsonArray a => "[" + string.Join(", ", a.Select(OneLine)) + "]",
+            null => "null",
+            _ => value.ToJsonString(SerializerOptions(false)),
+        };
 
         private void InsertProperty(Node obj, string name, JsonNode value)
         {
             string nameJson = JsonSerializer.Serialize(name, SerializerOptions(indented: false));
             (int, int)? last = obj.Properties.Count == 0 ? null : (obj.Properties[^1].NameStart, obj.Properties[^1].Value.End);
-            InsertEntry(obj, last, indent => $"{nameJson}: {Serialize(value, indent, true)}", $"{nameJson}: {Serialize(value, "", false)}");
+            InsertEntry(obj, last, indent => $"{nameJson}: {Serialize(value, indent)}", $"{nameJson}: {OneLine(value)}");
         }
 
         private void Append(Node array, JsonNode item)
         {
             (int, int)? last = array.Items.Count == 0 ? null : (array.Items[^1].Start, array.Items[^1].End);
-            InsertEntry(array, last, indent => Serialize(item, indent, true), Serialize(item, "", false));
+            InsertEntry(array, last, indent => Serialize(item, indent), OneLine(item));
         }
 
         /// <summary>
@@ -300,8 +380,6 @@ internal static class ManifestEditor
                 _edits.Add((l.End, l.End, $",{_newLine}{indent}{indented(indent)}"));
             }
         }
-
-        private bool IsMultiLineContext(Node node) => !OnSameLine(Root.Start, node.Start) && node.Kind is JsonTokenType.StartObject or JsonTokenType.StartArray;
 
         private bool OnSameLine(int a, int b) => Array.IndexOf(_text, (byte)'\n', a, b - a) < 0;
 
@@ -333,10 +411,9 @@ internal static class ManifestEditor
         };
 
         /// <summary>Serialises <paramref name="value"/>; continuation lines are prefixed with <paramref name="indent"/>.</summary>
-        private string Serialize(JsonNode value, string indent, bool indented)
+        private string Serialize(JsonNode value, string indent)
         {
-            string json = value.ToJsonString(SerializerOptions(indented));
-            return indented ? json.Replace(_newLine, _newLine + indent, StringComparison.Ordinal) : json;
+            return value.ToJsonString(SerializerOptions(true)).Replace(_newLine, _newLine + indent, StringComparison.Ordinal);
         }
 
         public byte[] Apply()

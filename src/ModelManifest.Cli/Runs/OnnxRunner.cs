@@ -16,7 +16,9 @@ internal static class OnnxRunner
 
     public static InferenceSession Load(string path)
     {
-        var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        // ONNX Runtime's own logger writes coloured multi-line messages to stderr; keep it quiet so that a failure
+        // reaches the user once, as our one-line MM2302 (built from the exception message).
+        var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         return new InferenceSession(path, options);
     }
 
@@ -139,7 +141,7 @@ internal static class OnnxRunner
             }
 
             string[] outputNames = session.OutputMetadata.Keys.ToArray();
-            using var runOptions = new RunOptions();
+            using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             using IDisposableReadOnlyCollection<OrtValue> results = session.Run(runOptions, inputs.Select(i => i.Name).ToArray(), values, outputNames);
             var outputs = new List<RawTensor>();
             for (int i = 0; i < outputNames.Length; i++)
