@@ -85,7 +85,12 @@ internal static class Parser
                 foreach (JsonSyntaxNode model in Items(root["models"]))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    models.Add(BuildModel((JsonObjectSyntax)model, version, modelSchema, metadataSchema, path, text, diagnostics));
+
+                    // The embedded schema guarantees these shapes; a replacement schema might not, so check anyway.
+                    if (model is JsonObjectSyntax m && m["id"] is JsonStringSyntax && m["version"] is JsonStringSyntax)
+                    {
+                        models.Add(BuildModel(m, version, modelSchema, metadataSchema, path, text, diagnostics));
+                    }
                 }
             }
         }
@@ -113,8 +118,11 @@ internal static class Parser
 
         foreach (JsonSyntaxNode item in Items(model["assets"]))
         {
-            var reference = (JsonObjectSyntax)item;
-            string assetId = reference.GetString("id")!;
+            if (item is not JsonObjectSyntax reference || reference.GetString("id") is not string assetId)
+            {
+                continue;
+            }
+
             string? tag = reference.GetString("tag");
             string? role = reference.GetString("role");
             string label = role is null ? "asset '" + SemanticValidator.FormatKey(assetId, tag) + "'" : "role '" + role + "'";
@@ -134,8 +142,11 @@ internal static class Parser
 
         foreach (JsonSyntaxNode item in Items(model["options"]))
         {
-            var option = (JsonObjectSyntax)item;
-            string jsonName = option.GetString("name")!;
+            if (item is not JsonObjectSyntax option || option.GetString("name") is not string jsonName)
+            {
+                continue;
+            }
+
             string name = CSharp.ToIdentifier(jsonName);
             string typeName = name.TrimStart('@') + "Option";
             string label = "option '" + jsonName + "'";
@@ -184,7 +195,7 @@ internal static class Parser
 
     private static OptionSpec BuildOption(JsonObjectSyntax option, string name, string typeName, string jsonName)
     {
-        string type = option.GetString("type")!;
+        string type = option.GetString("type") ?? "string";
         JsonSyntaxNode? defaultValue = option["default"];
         JsonSyntaxNode? minimum = option["minimum"];
         JsonSyntaxNode? maximum = option["maximum"];

@@ -66,7 +66,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             .Where(static file => file.Path.EndsWith(ManifestSuffix, StringComparison.OrdinalIgnoreCase))
             .WithTrackingName(Steps.Manifests)
             .Combine(schemas)
-            .Select(static (pair, cancellationToken) => Parser.Parse(pair.Left, pair.Right, cancellationToken))
+            .Select(static (pair, cancellationToken) => Guard.Parse(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(Steps.Parse);
 
         context.RegisterSourceOutput(manifests.Combine(options), static (spc, pair) =>
@@ -84,7 +84,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Collect)
             .Combine(options)
             .Combine(schemas)
-            .Select(static (pair, _) => CatalogBuilder.Build(pair.Left.Left, pair.Left.Right, pair.Right))
+            .Select(static (pair, _) => Guard.Build(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(Steps.Catalog);
 
         context.RegisterSourceOutput(catalog, static (spc, spec) =>
@@ -92,7 +92,15 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             Report(spc, spec.Diagnostics);
             if (spec.Models.Count > 0 || spec.Manifests.Count > 0)
             {
-                spc.AddSource(spec.ClassName + ".g.cs", SourceText.From(Emitter.Emit(spec), System.Text.Encoding.UTF8));
+                string? source = Guard.Emit(spec, out Helpers.DiagnosticInfo? failure);
+                if (source is not null)
+                {
+                    spc.AddSource(spec.ClassName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+                }
+                else
+                {
+                    spc.ReportDiagnostic(failure!.ToDiagnostic());
+                }
             }
         });
     }
