@@ -75,6 +75,28 @@ public sealed class CompileTests
     }
 
     [Fact]
+    public void Latest_is_the_highest_release_and_pre_releases_stay_reachable()
+    {
+        string manifest = Manifests.Valid(version: "1.0.0", extraModel: " }, { \"id\": \"m\", \"version\": \"2.0.0-rc.1\" }, { \"id\": \"m\", \"version\": \"1.2.0\"");
+        GeneratorRun run = Harness.RunWithCode("""
+            namespace Consumer;
+            /// <summary>x</summary>
+            public static class U
+            {
+                /// <summary>x</summary>
+                public static (ModelManifest.ModelInfo, ModelManifest.ModelInfo, int) Read() => (Models.M, Models.M.V2_0_0_rc_1, Models.M.Versions.Count);
+            }
+            """, ("/p/m.models.json", manifest));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileDiagnostics);
+        Assert.Contains("public Version1_2_0 Latest => V1_2_0;", run.Source);
+        using var stream = new MemoryStream();
+        Assert.True(run.Output.Emit(stream).Success);
+        var values = ((ModelInfo, ModelInfo, int))Assembly.Load(stream.ToArray()).GetType("Consumer.U")!.GetMethod("Read")!.Invoke(null, null)!;
+        Assert.Equal(("1.2.0", "2.0.0-rc.1", 3), (values.Item1.Version, values.Item2.Version, values.Item3));
+    }
+
+    [Fact]
     public void Catalog_namespace_and_class_name_come_from_build_properties()
     {
         var driver = Harness.Driver(
