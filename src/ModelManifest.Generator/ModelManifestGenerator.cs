@@ -31,6 +31,9 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
         /// <summary>Filter of the AdditionalFiles that are manifests.</summary>
         public const string Manifests = "ModelManifest.Manifests";
 
+        /// <summary>Each manifest paired with the schemas in use.</summary>
+        public const string ManifestsWithSchemas = "ModelManifest.ManifestsWithSchemas";
+
         /// <summary>Per manifest: text → validated, equatable spec (the only step that parses).</summary>
         public const string Parse = "ModelManifest.Parse";
 
@@ -40,8 +43,14 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
         /// <summary>Schema AdditionalFiles (replacement manifest schema, metadata extension schema).</summary>
         public const string Schemas = "ModelManifest.Schemas";
 
+        /// <summary>Per AdditionalFile: its ModelManifestRole and, for a schema, its text.</summary>
+        public const string SchemaFiles = "ModelManifest.SchemaFiles";
+
         /// <summary>Every manifest spec together.</summary>
         public const string Collect = "ModelManifest.Collect";
+
+        /// <summary>Every manifest spec with the options and schemas.</summary>
+        public const string CatalogInputs = "ModelManifest.CatalogInputs";
 
         /// <summary>Cross-file rules and the catalog spec.</summary>
         public const string Catalog = "ModelManifest.Catalog";
@@ -57,6 +66,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
         IncrementalValueProvider<SchemaInput> schemas = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Select(static (pair, cancellationToken) => ReadSchemaFile(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(Steps.SchemaFiles)
             .Where(static file => file is not null)
             .Collect()
             .Select(static (files, _) => ToSchemaInput(files!))
@@ -66,6 +76,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             .Where(static file => file.Path.EndsWith(ManifestSuffix, StringComparison.OrdinalIgnoreCase))
             .WithTrackingName(Steps.Manifests)
             .Combine(schemas)
+            .WithTrackingName(Steps.ManifestsWithSchemas)
             .Select(static (pair, cancellationToken) => Guard.Parse(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(Steps.Parse);
 
@@ -84,6 +95,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Collect)
             .Combine(options)
             .Combine(schemas)
+            .WithTrackingName(Steps.CatalogInputs)
             .Select(static (pair, _) => Guard.Build(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(Steps.Catalog);
 
