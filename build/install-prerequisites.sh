@@ -4,6 +4,8 @@ set -euo pipefail
 
 packages=()
 # (Debian packages the tests need are appended here, one check per package.)
+# Small real ONNX models for the checkpoint reader and CLI tests (tests/ModelManifest.Checkpoints.Tests, tests/ModelManifest.Cli.Tests).
+[ -d /usr/share/libonnx-testdata/data ] || packages+=(libonnx-testdata)
 
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

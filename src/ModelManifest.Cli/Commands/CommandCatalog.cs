@@ -8,5 +8,10 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create()
     {
         yield return ValidateCommand.Create();
+        yield return ExtractCommand.Create();
+        yield return VerifyCommand.Create();
+        yield return VerifyCommand.CreateWorker();
+        yield return LogRunCommand.Create();
+        yield return CompareRunsCommand.Create();
     }
 }
