@@ -28,7 +28,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
     /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
     public static class Steps
     {
-        /// <summary>Filter of the AdditionalFiles that are manifests.</summary>
+        /// <summary>Filter of the AdditionalFiles that are manifests (by suffix or ModelManifestRole=Manifest).</summary>
         public const string Manifests = "ModelManifest.Manifests";
 
         /// <summary>Each manifest paired with the schemas in use.</summary>
@@ -73,7 +73,9 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Schemas);
 
         IncrementalValuesProvider<ManifestFileSpec> manifests = context.AdditionalTextsProvider
-            .Where(static file => file.Path.EndsWith(ManifestSuffix, StringComparison.OrdinalIgnoreCase))
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => IsManifest(pair.Left, pair.Right))
+            .Select(static (pair, _) => pair.Left)
             .WithTrackingName(Steps.Manifests)
             .Combine(schemas)
             .WithTrackingName(Steps.ManifestsWithSchemas)
@@ -116,6 +118,11 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             }
         });
     }
+
+    /// <summary>A manifest: a <c>*.models.json</c> AdditionalFile, or any AdditionalFile with <c>ModelManifestRole=Manifest</c>.</summary>
+    internal static bool IsManifest(AdditionalText file, AnalyzerConfigOptionsProvider options)
+        => file.Path.EndsWith(ManifestSuffix, StringComparison.OrdinalIgnoreCase)
+           || (options.GetOptions(file).TryGetValue(RoleMetadata, out string? role) && string.Equals(role?.Trim(), "Manifest", StringComparison.OrdinalIgnoreCase));
 
     private static void Report(SourceProductionContext context, IEnumerable<Helpers.DiagnosticInfo> diagnostics)
     {

@@ -97,6 +97,16 @@ public sealed class CompileTests
     }
 
     [Fact]
+    public void An_additional_file_with_role_Manifest_is_a_manifest_whatever_its_name()
+    {
+        var files = new[] { new MemoryAdditionalText("/p/catalog.json", Harness.Example("vision")), new MemoryAdditionalText("/p/other.json", "not json") };
+        var perFile = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["/p/catalog.json"] = new Dictionary<string, string> { [Harness.RoleKey] = "Manifest" } };
+        GeneratorRun run = Harness.Run(Harness.Driver(files, perFile: perFile), Harness.Compilation());
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("public static Resnet50Model Resnet50", run.Source);
+    }
+
+    [Fact]
     public void Catalog_namespace_and_class_name_come_from_build_properties()
     {
         var driver = Harness.Driver(
