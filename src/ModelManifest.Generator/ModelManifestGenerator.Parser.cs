@@ -52,15 +52,12 @@ internal static class Parser
         var findings = new List<ManifestDiagnostic>(result.Diagnostics);
         if (metadataSchema is not null && result.Root is not null && result.SchemaVersion is not null)
         {
-            int index = 0;
             foreach (JsonSyntaxNode model in Items(result.Root["models"]))
             {
                 if (model is JsonObjectSyntax m && m["metadata"] is JsonSyntaxNode metadata)
                 {
                     StructuralValidator.Validate(metadata, metadataSchema.Root, path, result.Lines, findings);
                 }
-
-                index++;
             }
         }
 
