@@ -79,6 +79,9 @@ internal static class DiagnosticDescriptors
         "MM0403", "Schema file cannot be used", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0403");
     public static readonly DiagnosticDescriptor SeveralSchemas = new(
         "MM0404", "More than one schema file for one role", "{0}", "Generator", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0404");
+    public static readonly DiagnosticDescriptor InternalError = new(
+        "MM0405", "Generator failure", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0405");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         InvalidEncoding,
         InvalidJson,
@@ -112,7 +115,8 @@ internal static class DiagnosticDescriptors
         IdentifierCollision,
         ModelInSeveralManifests,
         UnreadableSchema,
-        SeveralSchemas);
+        SeveralSchemas,
+        InternalError);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();
 

@@ -41,7 +41,7 @@ public sealed class ModelManifestAnalyzer : DiagnosticAnalyzer
             start.RegisterAdditionalFileAction(fileContext =>
             {
                 AdditionalText file = fileContext.AdditionalFile;
-                if (!file.Path.EndsWith(ModelManifestGenerator.ManifestSuffix, StringComparison.OrdinalIgnoreCase))
+                if (!ModelManifestGenerator.IsManifest(file, provider))
                 {
                     return;
                 }

@@ -21,7 +21,7 @@ internal static class CatalogBuilder
     {
         List<ManifestFileSpec> files = collected.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
         var diagnostics = new List<Helpers.DiagnosticInfo>();
-        var good = new HashSet<ManifestFileSpec>(files.Where(f => !f.HasErrors));
+        var good = new HashSet<ManifestFileSpec>(files.Where(f => !f.HasErrors), ReferenceComparer<ManifestFileSpec>.Instance);
 
         // One asset key, one digest.
         var digests = new Dictionary<string, AssetDefinitionSpec>(StringComparer.Ordinal);
@@ -48,7 +48,7 @@ internal static class CatalogBuilder
 
         // Asset references resolve against the manifests that generate code, to a fixed point.
         var allKeys = new HashSet<string>(files.SelectMany(f => f.Assets).Select(a => a.Key), StringComparer.Ordinal);
-        var reported = new HashSet<ManifestFileSpec>();
+        var reported = new HashSet<ManifestFileSpec>(ReferenceComparer<ManifestFileSpec>.Instance);
         bool changed = true;
         while (changed)
         {

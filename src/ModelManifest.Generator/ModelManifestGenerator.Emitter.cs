@@ -77,11 +77,7 @@ internal static class Emitter
         ModelVersionSpec latest = group.Versions[group.Latest];
         string latestType = VersionType(latest);
         w.Summary("Model \"" + group.Id + "\": every version as a member (" + string.Join(", ", group.Versions.Select(v => v.VersionName)) + ") and, directly, the latest (" + latest.Version + ").");
-        w.Open("public sealed class " + group.TypeName + " : ModelEntry");
-        w.Line("internal " + group.TypeName + "()");
-        w.Line("    : base(" + CSharp.StringLiteral(group.Id) + ", " + CSharp.StringLiteral(latest.Version) + ")");
-        w.Line("{");
-        w.Line("}");
+        OpenClass(w, group.TypeName, "ModelEntry", CSharp.StringLiteral(group.Id) + ", " + CSharp.StringLiteral(latest.Version));
         foreach (ModelVersionSpec version in group.Versions)
         {
             w.Line();
@@ -133,11 +129,7 @@ internal static class Emitter
     {
         string type = VersionType(version);
         w.Summary("Model \"" + version.Id + "\" version " + version.Version + "." + (version.Description is null ? string.Empty : " " + version.Description));
-        w.Open("public sealed class " + type + " : ModelEntry");
-        w.Line("internal " + type + "()");
-        w.Line("    : base(" + CSharp.StringLiteral(version.Id) + ", " + CSharp.StringLiteral(version.Version) + ")");
-        w.Line("{");
-        w.Line("}");
+        OpenClass(w, type, "ModelEntry", CSharp.StringLiteral(version.Id) + ", " + CSharp.StringLiteral(version.Version));
         w.Line();
         w.Summary("The schemaVersion its manifest states.");
         w.Line("public const string SchemaVersion = " + CSharp.StringLiteral(version.SchemaVersion) + ";");
@@ -165,10 +157,7 @@ internal static class Emitter
 
         w.Line();
         w.Summary("The assets of \"" + version.Id + "\" " + version.Version + ".");
-        w.Open("public sealed class AssetCatalog");
-        w.Line("internal AssetCatalog()");
-        w.Line("{");
-        w.Line("}");
+        OpenClass(w, "AssetCatalog", null, null);
         foreach (AssetMemberSpec asset in version.Assets)
         {
             w.Line();
@@ -180,10 +169,7 @@ internal static class Emitter
         w.Close();
         w.Line();
         w.Summary("The options of \"" + version.Id + "\" " + version.Version + ".");
-        w.Open("public sealed class OptionCatalog");
-        w.Line("internal OptionCatalog()");
-        w.Line("{");
-        w.Line("}");
+        OpenClass(w, "OptionCatalog", null, null);
         foreach (OptionSpec option in version.Options)
         {
             w.Line();
@@ -204,11 +190,7 @@ internal static class Emitter
     private static void EmitOption(SourceWriter w, ModelVersionSpec version, OptionSpec option)
     {
         w.Summary("Option \"" + option.JsonName + "\" of \"" + version.Id + "\" " + version.Version + "." + (option.Description is null ? string.Empty : " " + option.Description));
-        w.Open("public sealed class " + option.TypeName + " : OptionEntry");
-        w.Line("internal " + option.TypeName + "()");
-        w.Line("    : base(" + CSharp.StringLiteral(version.Id) + ", " + CSharp.StringLiteral(version.Version) + ", " + CSharp.StringLiteral(option.JsonName) + ", " + CSharp.StringLiteral(option.OptionType) + ")");
-        w.Line("{");
-        w.Line("}");
+        OpenClass(w, option.TypeName, "OptionEntry", CSharp.StringLiteral(version.Id) + ", " + CSharp.StringLiteral(version.Version) + ", " + CSharp.StringLiteral(option.JsonName) + ", " + CSharp.StringLiteral(option.OptionType));
         OptionValue(w, option.Default, "The default value.", "public " + option.ValueType + " Default => ");
         OptionValue(w, option.Minimum, "The smallest allowed value.", "public " + option.ValueType + " Minimum => ");
         OptionValue(w, option.Maximum, "The largest allowed value.", "public " + option.ValueType + " Maximum => ");
@@ -218,6 +200,20 @@ internal static class Emitter
         }
 
         w.Close();
+    }
+
+    /// <summary>Opens a sealed class whose only constructor is internal (users get instances from the catalog only).</summary>
+    private static void OpenClass(SourceWriter w, string name, string? baseType, string? baseArguments)
+    {
+        w.Open("public sealed class " + name + (baseType is null ? string.Empty : " : " + baseType));
+        w.Line("internal " + name + "()");
+        if (baseArguments is not null)
+        {
+            w.Line("    : base(" + baseArguments + ")");
+        }
+
+        w.Line("{");
+        w.Line("}");
     }
 
     private static void OptionValue(SourceWriter w, string? value, string summary, string declaration)

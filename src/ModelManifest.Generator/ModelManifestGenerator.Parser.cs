@@ -52,15 +52,12 @@ internal static class Parser
         var findings = new List<ManifestDiagnostic>(result.Diagnostics);
         if (metadataSchema is not null && result.Root is not null && result.SchemaVersion is not null)
         {
-            int index = 0;
             foreach (JsonSyntaxNode model in Items(result.Root["models"]))
             {
                 if (model is JsonObjectSyntax m && m["metadata"] is JsonSyntaxNode metadata)
                 {
                     StructuralValidator.Validate(metadata, metadataSchema.Root, path, result.Lines, findings);
                 }
-
-                index++;
             }
         }
 
@@ -85,7 +82,12 @@ internal static class Parser
                 foreach (JsonSyntaxNode model in Items(root["models"]))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    models.Add(BuildModel((JsonObjectSyntax)model, version, modelSchema, metadataSchema, path, text, diagnostics));
+
+                    // The embedded schema guarantees these shapes; a replacement schema might not, so check anyway.
+                    if (model is JsonObjectSyntax m && m["id"] is JsonStringSyntax && m["version"] is JsonStringSyntax)
+                    {
+                        models.Add(BuildModel(m, version, modelSchema, metadataSchema, path, text, diagnostics));
+                    }
                 }
             }
         }
@@ -113,8 +115,11 @@ internal static class Parser
 
         foreach (JsonSyntaxNode item in Items(model["assets"]))
         {
-            var reference = (JsonObjectSyntax)item;
-            string assetId = reference.GetString("id")!;
+            if (item is not JsonObjectSyntax reference || reference.GetString("id") is not string assetId)
+            {
+                continue;
+            }
+
             string? tag = reference.GetString("tag");
             string? role = reference.GetString("role");
             string label = role is null ? "asset '" + SemanticValidator.FormatKey(assetId, tag) + "'" : "role '" + role + "'";
@@ -134,8 +139,11 @@ internal static class Parser
 
         foreach (JsonSyntaxNode item in Items(model["options"]))
         {
-            var option = (JsonObjectSyntax)item;
-            string jsonName = option.GetString("name")!;
+            if (item is not JsonObjectSyntax option || option.GetString("name") is not string jsonName)
+            {
+                continue;
+            }
+
             string name = CSharp.ToIdentifier(jsonName);
             string typeName = name.TrimStart('@') + "Option";
             string label = "option '" + jsonName + "'";
@@ -184,7 +192,7 @@ internal static class Parser
 
     private static OptionSpec BuildOption(JsonObjectSyntax option, string name, string typeName, string jsonName)
     {
-        string type = option.GetString("type")!;
+        string type = option.GetString("type") ?? "string";
         JsonSyntaxNode? defaultValue = option["default"];
         JsonSyntaxNode? minimum = option["minimum"];
         JsonSyntaxNode? maximum = option["maximum"];

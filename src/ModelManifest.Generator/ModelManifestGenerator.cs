@@ -28,8 +28,11 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
     /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
     public static class Steps
     {
-        /// <summary>Filter of the AdditionalFiles that are manifests.</summary>
+        /// <summary>Filter of the AdditionalFiles that are manifests (by suffix or ModelManifestRole=Manifest).</summary>
         public const string Manifests = "ModelManifest.Manifests";
+
+        /// <summary>Each manifest paired with the schemas in use.</summary>
+        public const string ManifestsWithSchemas = "ModelManifest.ManifestsWithSchemas";
 
         /// <summary>Per manifest: text → validated, equatable spec (the only step that parses).</summary>
         public const string Parse = "ModelManifest.Parse";
@@ -40,8 +43,14 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
         /// <summary>Schema AdditionalFiles (replacement manifest schema, metadata extension schema).</summary>
         public const string Schemas = "ModelManifest.Schemas";
 
+        /// <summary>Per AdditionalFile: its ModelManifestRole and, for a schema, its text.</summary>
+        public const string SchemaFiles = "ModelManifest.SchemaFiles";
+
         /// <summary>Every manifest spec together.</summary>
         public const string Collect = "ModelManifest.Collect";
+
+        /// <summary>Every manifest spec with the options and schemas.</summary>
+        public const string CatalogInputs = "ModelManifest.CatalogInputs";
 
         /// <summary>Cross-file rules and the catalog spec.</summary>
         public const string Catalog = "ModelManifest.Catalog";
@@ -57,16 +66,20 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
         IncrementalValueProvider<SchemaInput> schemas = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Select(static (pair, cancellationToken) => ReadSchemaFile(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(Steps.SchemaFiles)
             .Where(static file => file is not null)
             .Collect()
             .Select(static (files, _) => ToSchemaInput(files!))
             .WithTrackingName(Steps.Schemas);
 
         IncrementalValuesProvider<ManifestFileSpec> manifests = context.AdditionalTextsProvider
-            .Where(static file => file.Path.EndsWith(ManifestSuffix, StringComparison.OrdinalIgnoreCase))
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => IsManifest(pair.Left, pair.Right))
+            .Select(static (pair, _) => pair.Left)
             .WithTrackingName(Steps.Manifests)
             .Combine(schemas)
-            .Select(static (pair, cancellationToken) => Parser.Parse(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(Steps.ManifestsWithSchemas)
+            .Select(static (pair, cancellationToken) => Guard.Parse(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(Steps.Parse);
 
         context.RegisterSourceOutput(manifests.Combine(options), static (spc, pair) =>
@@ -84,7 +97,8 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Collect)
             .Combine(options)
             .Combine(schemas)
-            .Select(static (pair, _) => CatalogBuilder.Build(pair.Left.Left, pair.Left.Right, pair.Right))
+            .WithTrackingName(Steps.CatalogInputs)
+            .Select(static (pair, _) => Guard.Build(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(Steps.Catalog);
 
         context.RegisterSourceOutput(catalog, static (spc, spec) =>
@@ -92,10 +106,23 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             Report(spc, spec.Diagnostics);
             if (spec.Models.Count > 0 || spec.Manifests.Count > 0)
             {
-                spc.AddSource(spec.ClassName + ".g.cs", SourceText.From(Emitter.Emit(spec), System.Text.Encoding.UTF8));
+                string? source = Guard.Emit(spec, out Helpers.DiagnosticInfo? failure);
+                if (source is not null)
+                {
+                    spc.AddSource(spec.ClassName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+                }
+                else
+                {
+                    spc.ReportDiagnostic(failure!.ToDiagnostic());
+                }
             }
         });
     }
+
+    /// <summary>A manifest: a <c>*.models.json</c> AdditionalFile, or any AdditionalFile with <c>ModelManifestRole=Manifest</c>.</summary>
+    internal static bool IsManifest(AdditionalText file, AnalyzerConfigOptionsProvider options)
+        => file.Path.EndsWith(ManifestSuffix, StringComparison.OrdinalIgnoreCase)
+           || (options.GetOptions(file).TryGetValue(RoleMetadata, out string? role) && string.Equals(role?.Trim(), "Manifest", StringComparison.OrdinalIgnoreCase));
 
     private static void Report(SourceProductionContext context, IEnumerable<Helpers.DiagnosticInfo> diagnostics)
     {

@@ -22,7 +22,11 @@ internal static class Schemas
     public static ManifestSchema? Metadata(SchemaInput input)
         => input.MetadataSchema is SchemaFile file && TryLoad(file.Text, out ManifestSchema? schema, out _) ? schema : null;
 
-    /// <summary>Loads (or finds the already loaded) schema of a text; on failure gives the reason.</summary>
+    /// <summary>
+    /// Loads (or finds the already loaded) schema of a text; on failure gives the reason. Any exception of the loader
+    /// is a reason (FormatException for shape, ArgumentException for a bad pattern, ...): a user's file must never
+    /// make the generator throw.
+    /// </summary>
     public static bool TryLoad(string text, out ManifestSchema? schema, out string? error)
     {
         lock (s_gate)
@@ -39,7 +43,7 @@ internal static class Schemas
             schema = ManifestSchema.Load(text);
             error = null;
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or KeyNotFoundException or InvalidOperationException or OverflowException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             schema = null;
             error = e.Message;

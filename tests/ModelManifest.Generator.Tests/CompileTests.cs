@@ -75,6 +75,38 @@ public sealed class CompileTests
     }
 
     [Fact]
+    public void Latest_is_the_highest_release_and_pre_releases_stay_reachable()
+    {
+        string manifest = Manifests.Valid(version: "1.0.0", extraModel: " }, { \"id\": \"m\", \"version\": \"2.0.0-rc.1\" }, { \"id\": \"m\", \"version\": \"1.2.0\"");
+        GeneratorRun run = Harness.RunWithCode("""
+            namespace Consumer;
+            /// <summary>x</summary>
+            public static class U
+            {
+                /// <summary>x</summary>
+                public static (ModelManifest.ModelInfo, ModelManifest.ModelInfo, int) Read() => (Models.M, Models.M.V2_0_0_rc_1, Models.M.Versions.Count);
+            }
+            """, ("/p/m.models.json", manifest));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileDiagnostics);
+        Assert.Contains("public Version1_2_0 Latest => V1_2_0;", run.Source);
+        using var stream = new MemoryStream();
+        Assert.True(run.Output.Emit(stream).Success);
+        var values = ((ModelInfo, ModelInfo, int))Assembly.Load(stream.ToArray()).GetType("Consumer.U")!.GetMethod("Read")!.Invoke(null, null)!;
+        Assert.Equal(("1.2.0", "2.0.0-rc.1", 3), (values.Item1.Version, values.Item2.Version, values.Item3));
+    }
+
+    [Fact]
+    public void An_additional_file_with_role_Manifest_is_a_manifest_whatever_its_name()
+    {
+        var files = new[] { new MemoryAdditionalText("/p/catalog.json", Harness.Example("vision")), new MemoryAdditionalText("/p/other.json", "not json") };
+        var perFile = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["/p/catalog.json"] = new Dictionary<string, string> { [Harness.RoleKey] = "Manifest" } };
+        GeneratorRun run = Harness.Run(Harness.Driver(files, perFile: perFile), Harness.Compilation());
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("public static Resnet50Model Resnet50", run.Source);
+    }
+
+    [Fact]
     public void Catalog_namespace_and_class_name_come_from_build_properties()
     {
         var driver = Harness.Driver(

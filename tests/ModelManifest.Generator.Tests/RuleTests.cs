@@ -32,7 +32,7 @@ public sealed class RuleTests
     [Fact]
     public void Release_tracking_lists_every_rule_once()
     {
-        string dir = Path.Combine(Harness.SourceDirectory(), "..", "..", "src", "ModelManifest.Generator");
+        string dir = Path.Combine(AppContext.BaseDirectory, "releases");
         var listed = File.ReadAllLines(Path.Combine(dir, "AnalyzerReleases.Unshipped.md")).Concat(File.ReadAllLines(Path.Combine(dir, "AnalyzerReleases.Shipped.md")))
             .Where(l => l.StartsWith("MM", StringComparison.Ordinal)).Select(l => l.Split('|')[0].Trim()).ToList();
         Assert.Equal(GeneratorDescriptors.All.Select(d => d.Id).OrderBy(x => x), listed.OrderBy(x => x));

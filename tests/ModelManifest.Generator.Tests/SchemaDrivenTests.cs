@@ -68,6 +68,18 @@ public sealed class SchemaDrivenTests
     }
 
     [Fact]
+    public void A_permissive_replacement_schema_cannot_make_the_generator_throw()
+    {
+        const string loose = "{ \"x-schemaVersion\": \"1.1\", \"type\": \"object\", \"properties\": { \"schemaVersion\": { \"type\": \"string\" }, \"models\": { \"type\": \"array\" } } }";
+        string manifest = "{ \"schemaVersion\": \"1.1\", \"models\": [1, { \"id\": 5 }, { \"id\": \"a\", \"version\": \"1.0.0\", \"assets\": [3, { \"id\": 4 }], \"options\": [{ \"name\": 7 }, { \"name\": \"n\" }] }] }";
+        GeneratorRun run = RunWithSchema(loose, manifest);
+        Harness.AssertNoGeneratorFailure(run);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileDiagnostics);
+        Assert.Contains("public static AModel A { get; }", run.Source);
+    }
+
+    [Fact]
     public void A_field_newer_than_the_manifest_schema_version_reads_as_undefined()
     {
         GeneratorRun run = Harness.Run(("/p/m.models.json", Manifests.Valid(schemaVersion: "1.0")));
