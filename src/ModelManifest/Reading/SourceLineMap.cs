@@ -3,7 +3,10 @@ using System.Collections.Generic;
 
 namespace ModelManifest.Reading;
 
-/// <summary>Maps character offsets of a text to line/column positions (\n, \r\n and \r end lines).</summary>
+/// <summary>
+/// Maps character offsets of a text to line/column positions. Lines end where Roslyn's end them (\n, \r\n, \r,
+/// U+0085, U+2028, U+2029), so the CLI, the build task and the compiler report the same line for a finding.
+/// </summary>
 public sealed class SourceLineMap
 {
     private readonly int[] _lineStarts;
@@ -16,7 +19,7 @@ public sealed class SourceLineMap
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (c == '\n')
+            if (c == '\n' || c == '\u0085' || c == '\u2028' || c == '\u2029')
             {
                 starts.Add(i + 1);
             }
