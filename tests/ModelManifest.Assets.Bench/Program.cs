@@ -6,7 +6,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,12 +16,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelManifest;
 using ModelManifest.Assets;
+using ModelManifest.Assets.Tests.Infrastructure;
 
 var invariant = CultureInfo.InvariantCulture;
 switch (args[0])
 {
     case "make":
-        Console.WriteLine(Make(args[1], long.Parse(args[2], invariant)));
+        Console.WriteLine(TestFiles.WriteLarge(args[1], long.Parse(args[2], invariant), 42));
         return 0;
     case "serve":
         await ServeAsync(args[1], args[2]);
@@ -34,23 +34,6 @@ switch (args[0])
     default:
         Console.Error.WriteLine("unknown mode");
         return 2;
-}
-
-static string Make(string path, long size)
-{
-    var random = new Random(42);
-    var buffer = new byte[4 << 20];
-    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    using var file = File.Create(path);
-    for (long done = 0; done < size; done += buffer.Length)
-    {
-        random.NextBytes(buffer);
-        var count = (int)Math.Min(buffer.Length, size - done);
-        file.Write(buffer, 0, count);
-        hash.AppendData(buffer, 0, count);
-    }
-
-    return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
 }
 
 static async Task ServeAsync(string directory, string portFile)
