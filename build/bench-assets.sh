@@ -35,6 +35,9 @@ rm -f "$WORK/curl.bin"
 /usr/bin/time -f "curl-o+sha256sum-seconds %e" sh -c "curl -s -o '$WORK/curl.bin' '$URL' && sha256sum '$WORK/curl.bin' >/dev/null"
 rm -f "$WORK/curl.bin"
 /usr/bin/time -f "engine-process-seconds %e (incl. runtime start), peak-rss-kb %M" "${BENCH[@]}" download "$WORK/cache" "$URL" "$DL_BYTES" "$DL_SHA"
+# The same without the fsync before the rename (curl -o does not fsync either).
+"${BENCH[@]}" download "$WORK/cache-nofsync" "$URL" "$DL_BYTES" "$DL_SHA" no-fsync
+rm -rf "$WORK/cache-nofsync"
 
 echo "== local $LOCAL_BYTES-byte blob: is-cached, verify, materialize"
 "${BENCH[@]}" local "$WORK/cache" "$WORK/local/local.bin" "$LOCAL_BYTES" "$LOCAL_SHA" "$WORK/target"

@@ -1,7 +1,7 @@
 // Asset engine benchmarks. Modes (see build/bench-assets.sh):
 //   make <file> <bytes>                         write pseudo-random bytes, print sha256
 //   serve <dir> <portFile>                      Kestrel on 127.0.0.1 serving <dir> with Range support
-//   download <cacheRoot> <url> <bytes> <sha>    fetch into the cache with verification; print seconds and peak RSS
+//   download <cacheRoot> <url> <bytes> <sha> [no-fsync]  fetch into the cache with verification; print seconds and peak RSS
 //   local <cacheRoot> <file> <bytes> <sha> <targetDir>   import, then time "is it cached", Verify and materialize
 using System.Diagnostics;
 using System.Globalization;
@@ -28,7 +28,7 @@ switch (args[0])
         await ServeAsync(args[1], args[2]);
         return 0;
     case "download":
-        return await DownloadAsync(args[1], new Uri(args[2]), long.Parse(args[3], invariant), args[4]);
+        return await DownloadAsync(args[1], new Uri(args[2]), long.Parse(args[3], invariant), args[4], durable: args.Length < 6 || args[5] != "no-fsync");
     case "local":
         return await LocalAsync(args[1], args[2], long.Parse(args[3], invariant), args[4], args[5]);
     default:
@@ -49,15 +49,15 @@ static async Task ServeAsync(string directory, string portFile)
     await app.WaitForShutdownAsync();
 }
 
-static async Task<int> DownloadAsync(string cacheRoot, Uri url, long size, string sha)
+static async Task<int> DownloadAsync(string cacheRoot, Uri url, long size, string sha, bool durable)
 {
     var asset = new AssetInfo { Id = "bench", FileName = "bench.bin", Size = size, Sha256 = sha, Urls = [url.AbsoluteUri] };
     using var http = new HttpAssetSource(new HttpAssetSourceOptions());
-    var manager = new AssetManager(new AssetCache(cacheRoot)).AddSource(http);
+    var manager = new AssetManager(new AssetCache(cacheRoot), new AssetManagerOptions { DurableWrites = durable }).AddSource(http);
     var clock = Stopwatch.StartNew();
     var result = await manager.GetAsync(asset);
     var seconds = clock.Elapsed.TotalSeconds;
-    Console.WriteLine(FormattableString.Invariant($"engine-download-seconds {seconds:0.000} ({size / seconds / 1e9:0.00} GB/s, source {result.SourceName})"));
+    Console.WriteLine(FormattableString.Invariant($"engine-download{(durable ? "" : "-no-fsync")}-seconds {seconds:0.000} ({size / seconds / 1e9:0.00} GB/s, source {result.SourceName})"));
     Console.WriteLine($"engine-download-peak-rss-kb {PeakRssKb()}");
     return 0;
 }

@@ -135,7 +135,7 @@ internal sealed class CacheWriter
             }
         }
 
-        file.Flush(flushToDisk: true);
+        file.Flush(flushToDisk: _options.DurableWrites);
         return (Sha256File.Hex(hash), resumedFrom);
     }
 
