@@ -7,6 +7,11 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create()
     {
-        yield break;
+        yield return ValidateCommand.Create();
+        yield return ExtractCommand.Create();
+        yield return VerifyCommand.Create();
+        yield return VerifyCommand.CreateWorker();
+        yield return LogRunCommand.Create();
+        yield return CompareRunsCommand.Create();
     }
 }

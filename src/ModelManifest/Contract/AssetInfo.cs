@@ -22,7 +22,10 @@ public sealed record AssetInfo
     public AssetFormat Format { get; init; }
 
     /// <summary>Download hints: absolute http(s) URLs serving exactly this file.</summary>
-    public ImmutableArray<string> Urls { get; init; } = ImmutableArray<string>.Empty;
+    public ImmutableArray<string> Urls { get => _urls.IsDefault ? ImmutableArray<string>.Empty : _urls; init => _urls = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<string> _urls;
 
     /// <summary>License as an SPDX expression or URL, or <see langword="null"/>.</summary>
     public string? License { get; init; }
@@ -36,5 +39,6 @@ public sealed record AssetInfo
 
     /// <summary>Unknown properties, kept so that a newer manifest round-trips unchanged.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

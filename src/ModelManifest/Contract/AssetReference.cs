@@ -18,5 +18,6 @@ public sealed record AssetReference
 
     /// <summary>Unknown properties, kept so that a newer manifest round-trips unchanged.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

@@ -11,15 +11,22 @@ public sealed record ManifestDocument
     public required string SchemaVersion { get; init; }
 
     /// <summary>Models in the file.</summary>
-    public ImmutableArray<ModelInfo> Models { get; init; } = ImmutableArray<ModelInfo>.Empty;
+    public ImmutableArray<ModelInfo> Models { get => _models.IsDefault ? ImmutableArray<ModelInfo>.Empty : _models; init => _models = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<ModelInfo> _models;
 
     /// <summary>Assets in the file.</summary>
-    public ImmutableArray<AssetInfo> Assets { get; init; } = ImmutableArray<AssetInfo>.Empty;
+    public ImmutableArray<AssetInfo> Assets { get => _assets.IsDefault ? ImmutableArray<AssetInfo>.Empty : _assets; init => _assets = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<AssetInfo> _assets;
 
     /// <summary>Open manifest-level metadata, or <see langword="null"/>.</summary>
     public JsonElement? Metadata { get; init; }
 
     /// <summary>Unknown properties, kept so that a newer manifest round-trips unchanged.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

@@ -4,10 +4,15 @@ namespace ModelManifest;
 public sealed record ModelCompatibility
 {
     /// <summary>Runtime identifiers known to work, for example <c>linux-x64</c>. Empty means unknown.</summary>
-    public ImmutableArray<string> Platforms { get; init; } = ImmutableArray<string>.Empty;
+    public ImmutableArray<string> Platforms { get => _platforms.IsDefault ? ImmutableArray<string>.Empty : _platforms; init => _platforms = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<string> _platforms;
 
     /// <summary>Per accelerator name (cpu, cuda, metal, …) its status.</summary>
-    public ImmutableDictionary<string, CompatibilityStatus> Accelerators { get; init; } = ImmutableDictionary<string, CompatibilityStatus>.Empty;
+    public ImmutableDictionary<string, CompatibilityStatus> Accelerators { get => _accelerators ?? ImmutableDictionary<string, CompatibilityStatus>.Empty; init => _accelerators = value; }
+
+    private readonly ImmutableDictionary<string, CompatibilityStatus>? _accelerators;
 
     /// <summary>Minimum accelerator memory in MiB, if stated.</summary>
     public long? MinGpuMemoryMiB { get; init; }
@@ -17,5 +22,6 @@ public sealed record ModelCompatibility
 
     /// <summary>Unknown properties, kept for round-trips.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

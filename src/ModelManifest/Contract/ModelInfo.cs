@@ -19,13 +19,19 @@ public sealed record ModelInfo
     public string? Author { get; init; }
 
     /// <summary>Free-form labels.</summary>
-    public ImmutableArray<string> Tags { get; init; } = ImmutableArray<string>.Empty;
+    public ImmutableArray<string> Tags { get => _tags.IsDefault ? ImmutableArray<string>.Empty : _tags; init => _tags = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<string> _tags;
 
     /// <summary>Release stage (schema 1.1); <see cref="ModelStage.Undefined"/> when the manifest predates it or omits it.</summary>
     public ModelStage Stage { get; init; }
 
     /// <summary>References to the assets this model needs.</summary>
-    public ImmutableArray<AssetReference> Assets { get; init; } = ImmutableArray<AssetReference>.Empty;
+    public ImmutableArray<AssetReference> Assets { get => _assets.IsDefault ? ImmutableArray<AssetReference>.Empty : _assets; init => _assets = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<AssetReference> _assets;
 
     /// <summary>Software requirements, or <see langword="null"/>.</summary>
     public ModelRequirements? Requirements { get; init; }
@@ -34,7 +40,10 @@ public sealed record ModelInfo
     public ModelCompatibility? Compatibility { get; init; }
 
     /// <summary>Configuration options.</summary>
-    public ImmutableArray<ModelOption> Options { get; init; } = ImmutableArray<ModelOption>.Empty;
+    public ImmutableArray<ModelOption> Options { get => _options.IsDefault ? ImmutableArray<ModelOption>.Empty : _options; init => _options = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<ModelOption> _options;
 
     /// <summary>Inputs, or <see langword="null"/>.</summary>
     public ModelInputs? Inputs { get; init; }
@@ -54,5 +63,6 @@ public sealed record ModelInfo
 
     /// <summary>Unknown properties, kept so that a newer manifest round-trips unchanged.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

@@ -4,7 +4,10 @@ namespace ModelManifest;
 public sealed record ModelInputs
 {
     /// <summary>Input variables or tensors.</summary>
-    public ImmutableArray<ModelVariable> Variables { get; init; } = ImmutableArray<ModelVariable>.Empty;
+    public ImmutableArray<ModelVariable> Variables { get => _variables.IsDefault ? ImmutableArray<ModelVariable>.Empty : _variables; init => _variables = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<ModelVariable> _variables;
 
     /// <summary>Input grid.</summary>
     public ModelGrid? Grid { get; init; }
@@ -17,5 +20,6 @@ public sealed record ModelInputs
 
     /// <summary>Unknown properties, kept for round-trips.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

@@ -22,9 +22,13 @@ public sealed record ModelOption
     public double? Maximum { get; init; }
 
     /// <summary>The only values allowed, when the option is an enumeration.</summary>
-    public ImmutableArray<JsonElement> AllowedValues { get; init; } = ImmutableArray<JsonElement>.Empty;
+    public ImmutableArray<JsonElement> AllowedValues { get => _allowedValues.IsDefault ? ImmutableArray<JsonElement>.Empty : _allowedValues; init => _allowedValues = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<JsonElement> _allowedValues;
 
     /// <summary>Unknown properties, kept for round-trips.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

@@ -4,7 +4,10 @@ namespace ModelManifest;
 public sealed record ModelOutputs
 {
     /// <summary>Output variables or tensors.</summary>
-    public ImmutableArray<ModelVariable> Variables { get; init; } = ImmutableArray<ModelVariable>.Empty;
+    public ImmutableArray<ModelVariable> Variables { get => _variables.IsDefault ? ImmutableArray<ModelVariable>.Empty : _variables; init => _variables = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<ModelVariable> _variables;
 
     /// <summary>Output grid.</summary>
     public ModelGrid? Grid { get; init; }
@@ -13,9 +16,13 @@ public sealed record ModelOutputs
     public string? TimeStep { get; init; }
 
     /// <summary>Lead times the model can produce (ISO 8601 durations).</summary>
-    public ImmutableArray<string> LeadTimes { get; init; } = ImmutableArray<string>.Empty;
+    public ImmutableArray<string> LeadTimes { get => _leadTimes.IsDefault ? ImmutableArray<string>.Empty : _leadTimes; init => _leadTimes = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<string> _leadTimes;
 
     /// <summary>Unknown properties, kept for round-trips.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

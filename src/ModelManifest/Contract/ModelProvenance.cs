@@ -10,7 +10,9 @@ public sealed record ModelProvenance
     public string? FrameworkVersion { get; init; }
 
     /// <summary>Module versions at training time, by module name.</summary>
-    public ImmutableDictionary<string, string> ModuleVersions { get; init; } = ImmutableDictionary<string, string>.Empty;
+    public ImmutableDictionary<string, string> ModuleVersions { get => _moduleVersions ?? ImmutableDictionary<string, string>.Empty; init => _moduleVersions = value; }
+
+    private readonly ImmutableDictionary<string, string>? _moduleVersions;
 
     /// <summary>Training run identifier.</summary>
     public string? TrainingRunId { get; init; }
@@ -26,5 +28,6 @@ public sealed record ModelProvenance
 
     /// <summary>Unknown properties, kept for round-trips.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

@@ -4,12 +4,19 @@ namespace ModelManifest;
 public sealed record ModelRequirements
 {
     /// <summary>Package constraints.</summary>
-    public ImmutableArray<PackageRequirement> Packages { get; init; } = ImmutableArray<PackageRequirement>.Empty;
+    public ImmutableArray<PackageRequirement> Packages { get => _packages.IsDefault ? ImmutableArray<PackageRequirement>.Empty : _packages; init => _packages = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<PackageRequirement> _packages;
 
     /// <summary>Runtime or language versions.</summary>
-    public ImmutableArray<PackageRequirement> Runtimes { get; init; } = ImmutableArray<PackageRequirement>.Empty;
+    public ImmutableArray<PackageRequirement> Runtimes { get => _runtimes.IsDefault ? ImmutableArray<PackageRequirement>.Empty : _runtimes; init => _runtimes = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<PackageRequirement> _runtimes;
 
     /// <summary>Unknown properties, kept for round-trips.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

@@ -13,15 +13,22 @@ public sealed record ModelVariable
     public string? Units { get; init; }
 
     /// <summary>Vertical levels.</summary>
-    public ImmutableArray<double> Levels { get; init; } = ImmutableArray<double>.Empty;
+    public ImmutableArray<double> Levels { get => _levels.IsDefault ? ImmutableArray<double>.Empty : _levels; init => _levels = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<double> _levels;
 
     /// <summary>Element type, for example <c>float32</c>.</summary>
     public string? DataType { get; init; }
 
     /// <summary>Tensor shape: each dimension is a JSON number (size) or string (symbolic name).</summary>
-    public ImmutableArray<JsonElement> Shape { get; init; } = ImmutableArray<JsonElement>.Empty;
+    public ImmutableArray<JsonElement> Shape { get => _shape.IsDefault ? ImmutableArray<JsonElement>.Empty : _shape; init => _shape = value; }
+
+    // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
+    private readonly ImmutableArray<JsonElement> _shape;
 
     /// <summary>Unknown properties, kept for round-trips.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

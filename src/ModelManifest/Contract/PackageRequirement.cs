@@ -14,5 +14,6 @@ public sealed record PackageRequirement
 
     /// <summary>Unknown properties, kept for round-trips.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; internal set; }
 }

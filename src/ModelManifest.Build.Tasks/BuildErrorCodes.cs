@@ -1,0 +1,43 @@
+namespace ModelManifest.Build.Tasks;
+
+/// <summary>
+/// Codes the build adds to the engine's (MM10xx) and the reader's (MM0xxx): configuration mistakes an MSBuild
+/// user can act on.
+/// </summary>
+internal static class BuildErrorCodes
+{
+    /// <summary>A ModelAssetSource item that cannot be used (bad URL, missing folder metadata, bad priority).</summary>
+    public const string InvalidSource = "MM1101";
+
+    /// <summary>A user source type that cannot be loaded or created.</summary>
+    public const string CustomSourceFailed = "MM1102";
+
+    /// <summary>A property with a value outside its documented set.</summary>
+    public const string InvalidProperty = "MM1103";
+
+    /// <summary>A ModelBundle item naming no known model (or version).</summary>
+    public const string UnknownBundleModel = "MM1104";
+
+    /// <summary>Warning: a source failed for an asset that another source then served.</summary>
+    public const string SourceSkipped = "MM1105";
+
+    /// <summary>The disk filled up while downloading or bundling.</summary>
+    public const string DiskFull = "MM1106";
+
+    /// <summary>Warning: the build was canceled during resolution.</summary>
+    public const string Canceled = "MM1107";
+
+    /// <summary>Warning: this MSBuild (the .NET Framework one in Visual Studio) cannot run the task.</summary>
+    public const string UnsupportedMSBuild = "MM1108";
+
+    /// <summary>Whether an exception is ENOSPC / ERROR_DISK_FULL.</summary>
+    public static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 0x70 or 0x27;
+}
+
+/// <summary>A configuration problem reported as one MSBuild error.</summary>
+internal sealed class BuildConfigurationException(string code, string? file, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+
+    public string? File { get; } = file;
+}

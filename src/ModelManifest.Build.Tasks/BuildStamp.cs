@@ -1,0 +1,45 @@
+using ModelManifest.Assets;
+
+namespace ModelManifest.Build.Tasks;
+
+/// <summary>
+/// Per-asset stamps in obj/, named by the expected sha256 and holding the bundled path. A current stamp plus a
+/// bundled file of the expected size means the asset is in place: no hashing, no cache lookup, no connection.
+/// </summary>
+internal static class BuildStamp
+{
+    public static bool IsCurrent(string stampDirectory, PlannedAsset planned, string outputDirectory)
+    {
+        string stamp = PathOf(stampDirectory, planned);
+        if (!File.Exists(stamp) || File.ReadAllText(stamp) != planned.RelativePath)
+        {
+            return false;
+        }
+
+        var bundled = new FileInfo(Path.Combine(outputDirectory, planned.RelativePath));
+        return bundled.Exists && bundled.Length == planned.Asset.Size;
+    }
+
+    public static void Write(string stampDirectory, PlannedAsset planned)
+    {
+        Directory.CreateDirectory(stampDirectory);
+        File.WriteAllText(PathOf(stampDirectory, planned), planned.RelativePath);
+    }
+
+    /// <summary>Writes the index only when its content changes, so incremental copies downstream stay no-ops.</summary>
+    public static void WriteIfChanged(string path, BundleIndex index)
+    {
+        string temp = path + ".tmp-" + Environment.ProcessId;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        index.Save(temp);
+        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(temp)))
+        {
+            File.Delete(temp);
+            return;
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static string PathOf(string stampDirectory, PlannedAsset planned) => Path.Combine(stampDirectory, planned.Asset.Sha256 + ".stamp");
+}

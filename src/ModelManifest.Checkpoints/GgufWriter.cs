@@ -1,0 +1,165 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace ModelManifest.Checkpoints;
+
+/// <summary>
+/// Writes real GGUF files (v3 by default, or v2): header, typed key/value metadata, tensor infos, then tensor data
+/// aligned to <c>general.alignment</c> (32).
+/// </summary>
+public sealed class GgufWriter
+{
+    private const uint Alignment = 32;
+    private readonly List<(string Key, GgufValueType Type, object Value)> _metadata = [];
+    private readonly List<(string Name, long[] Dims, uint Type, byte[] Data)> _tensors = [];
+
+    /// <summary>Creates a writer for GGUF <paramref name="version"/> (2 or 3).</summary>
+    public GgufWriter(uint version = 3)
+    {
+        if (version is not (2 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), "GGUF version must be 2 or 3");
+        }
+
+        Version = version;
+    }
+
+    /// <summary>The GGUF version written.</summary>
+    public uint Version { get; }
+
+    /// <summary>Adds a string value.</summary>
+    public GgufWriter Add(string key, string value) => AddValue(key, GgufValueType.String, value);
+
+    /// <summary>Adds a uint32 value.</summary>
+    public GgufWriter Add(string key, uint value) => AddValue(key, GgufValueType.UInt32, value);
+
+    /// <summary>Adds a uint64 value.</summary>
+    public GgufWriter Add(string key, ulong value) => AddValue(key, GgufValueType.UInt64, value);
+
+    /// <summary>Adds an int32 value.</summary>
+    public GgufWriter Add(string key, int value) => AddValue(key, GgufValueType.Int32, value);
+
+    /// <summary>Adds a float32 value.</summary>
+    public GgufWriter Add(string key, float value) => AddValue(key, GgufValueType.Float32, value);
+
+    /// <summary>Adds a bool value.</summary>
+    public GgufWriter Add(string key, bool value) => AddValue(key, GgufValueType.Bool, value);
+
+    /// <summary>Adds an array of strings.</summary>
+    public GgufWriter Add(string key, IReadOnlyList<string> values) => AddValue(key, GgufValueType.Array, (GgufValueType.String, values.Cast<object>().ToArray()));
+
+    /// <summary>Adds an array of int32.</summary>
+    public GgufWriter Add(string key, IReadOnlyList<int> values) => AddValue(key, GgufValueType.Array, (GgufValueType.Int32, values.Cast<object>().ToArray()));
+
+    private GgufWriter AddValue(string key, GgufValueType type, object value)
+    {
+        _metadata.Add((key, type, value));
+        return this;
+    }
+
+    /// <summary>Adds a tensor of ggml type <paramref name="ggmlType"/> (see <see cref="GgmlTypes"/>); <paramref name="dims"/> innermost first, as GGUF stores them.</summary>
+    public GgufWriter AddTensor(string name, long[] dims, uint ggmlType, byte[] data)
+    {
+        long elements = dims.Aggregate(1L, (a, d) => checked(a * d));
+        long expected = GgmlTypes.ByteSize(ggmlType, elements);
+        if (expected != data.Length)
+        {
+            throw new ArgumentException($"tensor '{name}' has {data.Length} bytes, {GgmlTypes.Name(ggmlType)} x {elements} needs {expected}", nameof(data));
+        }
+
+        _tensors.Add((name, dims, ggmlType, data));
+        return this;
+    }
+
+    /// <summary>Adds a float32 tensor.</summary>
+    public GgufWriter AddFloat32Tensor(string name, long[] dims, ReadOnlySpan<float> values) =>
+        AddTensor(name, dims, 0, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).ToArray());
+
+    /// <summary>Writes the file to <paramref name="stream"/>.</summary>
+    public void WriteTo(Stream stream)
+    {
+        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        w.Write(GgufReader.Magic);
+        w.Write(Version);
+        w.Write((ulong)_tensors.Count);
+        w.Write((ulong)_metadata.Count);
+        foreach (var (key, type, value) in _metadata)
+        {
+            WriteString(w, key);
+            w.Write((uint)type);
+            WriteValue(w, type, value);
+        }
+
+        ulong offset = 0;
+        foreach (var (name, dims, type, data) in _tensors)
+        {
+            WriteString(w, name);
+            w.Write((uint)dims.Length);
+            foreach (long d in dims)
+            {
+                w.Write((ulong)d);
+            }
+
+            w.Write(type);
+            w.Write(offset);
+            offset += Pad((ulong)data.Length);
+        }
+
+        w.Flush();
+        long position = stream.Position;
+        WriteZeros(w, (long)Pad((ulong)position) - position);
+        foreach (var (_, _, _, data) in _tensors)
+        {
+            w.Write(data);
+            WriteZeros(w, (long)Pad((ulong)data.Length) - data.Length);
+        }
+    }
+
+    /// <summary>Writes the file to <paramref name="path"/>.</summary>
+    public void WriteFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        WriteTo(stream);
+    }
+
+    private static ulong Pad(ulong n) => (n + Alignment - 1) / Alignment * Alignment;
+
+    private static void WriteZeros(BinaryWriter w, long count)
+    {
+        for (long i = 0; i < count; i++)
+        {
+            w.Write((byte)0);
+        }
+    }
+
+    private static void WriteString(BinaryWriter w, string s)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(s);
+        w.Write((ulong)bytes.Length);
+        w.Write(bytes);
+    }
+
+    private static void WriteValue(BinaryWriter w, GgufValueType type, object value)
+    {
+        switch (type)
+        {
+            case GgufValueType.String: WriteString(w, (string)value); break;
+            case GgufValueType.UInt32: w.Write((uint)value); break;
+            case GgufValueType.UInt64: w.Write((ulong)value); break;
+            case GgufValueType.Int32: w.Write((int)value); break;
+            case GgufValueType.Float32: w.Write((float)value); break;
+            case GgufValueType.Bool: w.Write((bool)value ? (byte)1 : (byte)0); break;
+            case GgufValueType.Array:
+                var (elementType, items) = ((GgufValueType, object[]))value;
+                w.Write((uint)elementType);
+                w.Write((ulong)items.Length);
+                foreach (object item in items)
+                {
+                    WriteValue(w, elementType, item);
+                }
+
+                break;
+            default: throw new NotSupportedException($"GGUF value type {type}");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ModelManifest.Benchmarks.ManifestReaderBenchmarks).Assembly).Run(args);

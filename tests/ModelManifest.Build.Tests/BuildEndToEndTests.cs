@@ -1,0 +1,203 @@
+using ModelManifest.Assets.Tests.Infrastructure;
+
+namespace ModelManifest.Build.Tests;
+
+/// <summary>
+/// What a user sees: fresh projects referencing the packed package, built, run, published and cleaned with the real
+/// dotnet CLI against a folder source and a real HTTP server on loopback.
+/// </summary>
+[Collection(PackedPackagesCollection.Name)]
+public sealed class BuildEndToEndTests : IAsyncLifetime
+{
+    private readonly PackedPackages _packages;
+    private readonly string _root;
+    private readonly string _cache;
+    private readonly string _mirror;
+    private readonly SampleAsset _weights = new("weights", "weights.bin", 2 * 1024 * 1024, seed: 1);
+    private readonly SampleAsset _tokenizer = new("tokenizer", "tokenizer.json", 100 * 1024, seed: 2, tag: "v1");
+    private LoopbackServer _server = null!;
+
+    public BuildEndToEndTests(PackedPackages packages)
+    {
+        _packages = packages;
+        _root = Directory.CreateDirectory(Path.Combine(packages.Root, Guid.NewGuid().ToString("N")[..8])).FullName;
+        _cache = Path.Combine(_root, "cache");
+        _mirror = Path.Combine(_root, "mirror");
+        _weights.WriteTo(_mirror); // the mirror has the weights but not the tokenizer
+    }
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        _server.Add(_weights.HttpPath, _weights.Bytes);
+        _server.Add(_tokenizer.HttpPath, _tokenizer.Bytes);
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private string Sources(bool mirror = true, bool http = true) =>
+        (mirror ? $"""<ModelAssetSource Include="{_mirror}" Priority="10" />""" : "")
+        + (http ? $"""<ModelAssetSource Include="{_server.BaseUrl}" Priority="100" />""" : "");
+
+    private ConsumerProject App(string name = "app", bool mirror = true, bool http = true, string extraProperties = "") =>
+        new ConsumerProject(_packages, _root, name, _cache, extraItems: Sources(mirror, http), extraProperties: extraProperties)
+            .WithAssetPrintingProgram()
+            .WithManifest("demo.models.json", SampleAsset.Manifest(_weights, _tokenizer));
+
+    private static void AssertSucceeded(DotNet.Result result) => Assert.True(result.ExitCode == 0, result.Output);
+
+    [Fact]
+    public void Build_prefers_the_mirror_falls_back_to_http_and_the_app_reads_verified_assets()
+    {
+        var app = App();
+        var build = app.Build();
+        AssertSucceeded(build);
+        Assert.Contains($"Model asset weights (weights.bin, 2.00 MB): from directory:{_mirror}", build.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Model asset tokenizer@v1 \(tokenizer\.json, 0\.10 MB\): from http[^\r\n]*127\.0\.0\.1", build.Output);
+        Assert.Equal(0, _server.BytesSentFor(_weights.HttpPath)); // the mirror served it
+        Assert.Equal(_tokenizer.Bytes.Length, _server.BytesSentFor(_tokenizer.HttpPath));
+
+        var run = ConsumerProject.RunApp(Path.Combine(app.OutputDirectory, "app.dll"));
+        AssertSucceeded(run);
+        Assert.Contains($"asset weights models/weights.bin {_weights.Sha256}", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"asset tokenizer models/tokenizer.json {_tokenizer.Sha256}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Second_build_downloads_and_hashes_nothing_and_clean_keeps_the_cache()
+    {
+        var app = App(mirror: false);
+        AssertSucceeded(app.Build());
+        await _server.WaitIdleAsync();
+        int requests = _server.RequestCount;
+        Assert.True(requests >= 2);
+
+        var again = app.Run("build", "-v:d");
+        AssertSucceeded(again);
+        await _server.WaitIdleAsync();
+        Assert.Equal(requests, _server.RequestCount);
+        Assert.Contains("Model asset weights: up to date (models/weights.bin).", again.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("): from ", again.Output, StringComparison.Ordinal);
+
+        string blob = Directory.EnumerateFiles(_cache, "*", SearchOption.AllDirectories).Single(f => Path.GetFileName(f) == _weights.Sha256);
+        AssertSucceeded(app.Run("clean"));
+        Assert.False(File.Exists(Path.Combine(app.OutputDirectory, "models", "weights.bin")));
+        Assert.False(File.Exists(Path.Combine(app.OutputDirectory, "modelmanifest.bundle.json")));
+        Assert.True(File.Exists(blob));
+        Assert.Equal(_weights.Bytes, File.ReadAllBytes(blob));
+    }
+
+    [Fact]
+    public async Task Design_time_build_downloads_nothing()
+    {
+        var app = App(mirror: false);
+        AssertSucceeded(app.Run("restore"));
+        // The targets an IDE's design-time build runs past our hook; with DesignTimeBuild=true nothing may be fetched.
+        string[] targets = ["msbuild", "-t:ResolveReferences;AssignTargetPaths;GetCopyToOutputDirectoryItems", "-v:n"];
+        AssertSucceeded(app.Run([.. targets, "-p:DesignTimeBuild=true"]));
+        await _server.WaitIdleAsync();
+        Assert.Equal(0, _server.RequestCount);
+        Assert.False(File.Exists(Path.Combine(app.OutputDirectory, "models", "tokenizer.json")));
+
+        // Control: the same targets in a normal build do resolve, so the assertion above is not vacuous.
+        AssertSucceeded(app.Run(targets));
+        await _server.WaitIdleAsync();
+        Assert.True(_server.RequestCount > 0);
+    }
+
+    [Fact]
+    public async Task Published_app_finds_its_assets_with_the_server_stopped()
+    {
+        var app = App();
+        string publish = Path.Combine(_root, "publish");
+        AssertSucceeded(app.Run("publish", "-o", publish));
+        Assert.True(File.Exists(Path.Combine(publish, "modelmanifest.bundle.json")));
+        Assert.Equal(_weights.Bytes, File.ReadAllBytes(Path.Combine(publish, "models", "weights.bin")));
+        await _server.DisposeAsync();
+        var run = ConsumerProject.RunApp(Path.Combine(publish, "app.dll"));
+        AssertSucceeded(run);
+        Assert.Contains($"asset tokenizer models/tokenizer.json {_tokenizer.Sha256}", run.Output, StringComparison.Ordinal);
+        _server = await LoopbackServer.StartAsync(); // for DisposeAsync
+    }
+
+    [Fact]
+    public void Library_carrying_the_manifest_bundles_into_the_referencing_app()
+    {
+        var library = new ConsumerProject(_packages, _root, "lib", _cache, outputType: "Library", extraItems: Sources())
+            .WithManifest("demo.models.json", SampleAsset.Manifest(_weights, _tokenizer));
+        File.WriteAllText(Path.Combine(library.Directory, "Library.cs"), "namespace Lib; public static class Marker { }");
+        var app = new ConsumerProject(_packages, _root, "app", _cache, extraItems: Sources() + """<ProjectReference Include="../lib/lib.csproj" />""").WithAssetPrintingProgram();
+        var build = app.Build();
+        AssertSucceeded(build);
+        var run = ConsumerProject.RunApp(Path.Combine(app.OutputDirectory, "app.dll"));
+        AssertSucceeded(run);
+        Assert.Contains($"asset weights models/weights.bin {_weights.Sha256}", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"asset tokenizer models/tokenizer.json {_tokenizer.Sha256}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_manifest_fails_the_build_at_its_line_and_column()
+    {
+        var app = App().WithManifest("demo.models.json", SampleAsset.Manifest(_weights).Replace(_weights.Sha256, "xyz", StringComparison.Ordinal));
+        var build = app.Build();
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches(@"models[/\\]demo\.models\.json\(7,\d+(,\d+,\d+)?\): error MM0203: 'assets\[0\]\.sha256' must be a SHA-256 digest", build.Output);
+        Assert.Equal(0, _server.RequestCount);
+    }
+
+    [Fact]
+    public void Missing_asset_fails_with_every_source_and_what_it_said()
+    {
+        var ghost = new SampleAsset("ghost", "ghost.bin", 1000, seed: 9);
+        var app = App().WithManifest("demo.models.json", SampleAsset.Manifest(_weights, ghost));
+        var build = app.Build();
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches(@"models[/\\]demo\.models\.json\(\d+,\d+(,\d+,\d+)?\): error MM1001: Model asset ghost \(ghost\.bin\)", build.Output);
+        Assert.Contains($"directory:{_mirror}", build.Output, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", build.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Offline_with_everything_cached_succeeds_without_a_connection_and_missing_fails_clearly()
+    {
+        var first = App("first", mirror: false);
+        AssertSucceeded(first.Build());
+        await _server.WaitIdleAsync();
+        int connections = _server.ConnectionCount;
+
+        var second = App("second", mirror: false);
+        AssertSucceeded(second.Build("-p:ModelAssetsOffline=true"));
+        await _server.WaitIdleAsync();
+        Assert.Equal(connections, _server.ConnectionCount);
+        Assert.Contains("Model asset weights (weights.bin, 2.00 MB): from the cache", second.Run("build", "-v:n", "-p:ModelAssetsOffline=true", "--no-incremental").Output, StringComparison.Ordinal);
+
+        var ghost = new SampleAsset("ghost", "ghost.bin", 1000, seed: 9);
+        var third = App("third", mirror: false).WithManifest("demo.models.json", SampleAsset.Manifest(ghost));
+        var build = third.Build("-p:ModelAssetsOffline=true");
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error MM1002", build.Output, StringComparison.Ordinal);
+        Assert.Contains("ghost", build.Output, StringComparison.Ordinal);
+        await _server.WaitIdleAsync();
+        Assert.Equal(connections, _server.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task Two_builds_at_once_on_one_empty_cache_download_the_shared_asset_once()
+    {
+        var big = new SampleAsset("shared", "shared.bin", 24 * 1024 * 1024, seed: 5);
+        _server.Add(big.HttpPath, big.Bytes);
+        var a = new ConsumerProject(_packages, _root, "a", _cache, extraItems: Sources(mirror: false)).WithAssetPrintingProgram().WithManifest("m.models.json", SampleAsset.Manifest(big));
+        var b = new ConsumerProject(_packages, _root, "b", _cache, extraItems: Sources(mirror: false)).WithAssetPrintingProgram().WithManifest("m.models.json", SampleAsset.Manifest(big));
+        AssertSucceeded(a.Run("restore"));
+        AssertSucceeded(b.Run("restore"));
+        var startedA = a.Start("build", "--no-restore", "-v:n");
+        var startedB = b.Start("build", "--no-restore", "-v:n");
+        AssertSucceeded(DotNet.WaitFor(startedA));
+        AssertSucceeded(DotNet.WaitFor(startedB));
+        await _server.WaitIdleAsync();
+        long delivered = _server.BytesSentFor(big.HttpPath);
+        Assert.InRange(delivered, big.Bytes.Length, big.Bytes.Length + (big.Bytes.Length / 10));
+        Assert.Equal(big.Bytes, File.ReadAllBytes(Path.Combine(a.OutputDirectory, "models", "shared.bin")));
+        Assert.Equal(big.Bytes, File.ReadAllBytes(Path.Combine(b.OutputDirectory, "models", "shared.bin")));
+    }
+}

@@ -1,0 +1,154 @@
+extern alias gen;
+
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using ModelManifestGenerator = gen::ModelManifest.Generator.ModelManifestGenerator;
+
+// Timing of the generator over a manifest with 1,000 models and 3,000 assets (not a test; run once, read the figures):
+//   dotnet run -c Release --project tests/ModelManifest.Generator.Benchmarks
+// cold   = a new driver (as a fresh compiler process would have), JIT already warm: median of several runs
+// warm   = the same driver after an unrelated .cs edit: must re-parse nothing (checked with step tracking)
+// share  = generator time / (generator + compile + emit) of a consumer project holding only the catalog and one file
+const int Iterations = 7;
+string manifest = LargeManifest(1000);
+Console.WriteLine($"manifest: 1000 models, 3000 assets, {manifest.Length / 1024} KiB");
+
+var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+    .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
+    .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+    .Append(MetadataReference.CreateFromFile(typeof(ModelManifest.ModelInfo).Assembly.Location))
+    .ToList();
+var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);
+SyntaxTree program = CSharpSyntaxTree.ParseText("namespace Bench; public static class P { public static ModelManifest.ModelInfo M => Models.Model0000; }", parseOptions, "/src/P.cs");
+CSharpCompilation compilation = CSharpCompilation.Create("Bench", new[] { program }, references,
+    new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+AdditionalText[] files = { new Text("/p/large.models.json", manifest) };
+var options = new Options();
+
+GeneratorDriver NewDriver() => CSharpGeneratorDriver.Create(new[] { new ModelManifestGenerator().AsSourceGenerator() }, files, parseOptions, options,
+    new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+var first = Stopwatch.StartNew();
+NewDriver().RunGenerators(compilation);
+Console.WriteLine($"first run in process (includes JIT): {first.Elapsed.TotalMilliseconds:F0} ms");
+
+var cold = new List<double>();
+GeneratorDriver driver = NewDriver();
+for (int i = 0; i < Iterations; i++)
+{
+    var sw = Stopwatch.StartNew();
+    driver = NewDriver().RunGenerators(compilation);
+    cold.Add(sw.Elapsed.TotalMilliseconds);
+}
+
+var warm = new List<double>();
+Compilation current = compilation;
+for (int i = 0; i < Iterations; i++)
+{
+    current = current.ReplaceSyntaxTree(current.SyntaxTrees.First(), CSharpSyntaxTree.ParseText("namespace Bench; public static class P { public static ModelManifest.ModelInfo M => Models.Model0000; public static int X => " + i + "; }", parseOptions, "/src/P.cs"));
+    var sw = Stopwatch.StartNew();
+    driver = driver.RunGenerators(current);
+    warm.Add(sw.Elapsed.TotalMilliseconds);
+    var steps = driver.GetRunResult().Results[0].TrackedSteps[ModelManifestGenerator.Steps.Parse];
+    if (steps.SelectMany(s => s.Outputs).Any(o => o.Reason is not IncrementalStepRunReason.Cached))
+    {
+        throw new InvalidOperationException("the warm run re-parsed a manifest");
+    }
+}
+
+var shares = new List<double>();
+long generatedBytes = 0;
+for (int i = 0; i < 3; i++)
+{
+    var total = Stopwatch.StartNew();
+    var gen = Stopwatch.StartNew();
+    NewDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+    double generatorMs = gen.Elapsed.TotalMilliseconds;
+    using var stream = new MemoryStream();
+    var emit = output.Emit(stream);
+    if (!emit.Success || diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+    {
+        throw new InvalidOperationException(string.Join("\n", emit.Diagnostics.Concat(diagnostics).Take(10)));
+    }
+
+    generatedBytes = output.SyntaxTrees.Last().Length;
+    shares.Add(generatorMs / total.Elapsed.TotalMilliseconds);
+    Console.WriteLine($"consumer compile #{i + 1}: generator {generatorMs:F0} ms of {total.Elapsed.TotalMilliseconds:F0} ms total (compile + emit)");
+}
+
+Console.WriteLine($"generated source: {generatedBytes / 1024} KiB");
+Console.WriteLine($"cold run (new driver), median of {Iterations}: {Median(cold):F1} ms (min {cold.Min():F1})");
+Console.WriteLine($"warm run after an unrelated edit, median of {Iterations}: {Median(warm):F2} ms; Parse steps all Cached");
+Console.WriteLine($"generator share of the consumer compile, median: {Median(shares) * 100:F1} %");
+
+static double Median(List<double> values)
+{
+    var sorted = values.OrderBy(v => v).ToList();
+    return sorted[sorted.Count / 2];
+}
+
+static string LargeManifest(int models)
+{
+    var sb = new StringBuilder("{\n  \"schemaVersion\": \"1.1\",\n  \"models\": [\n");
+    for (int i = 0; i < models; i++)
+    {
+        string id = "model" + i.ToString("D4", CultureInfo.InvariantCulture);
+        sb.Append($"    {{ \"id\": \"{id}\", \"version\": \"1.{i % 7}.0\", \"displayName\": \"Model {i}\", \"description\": \"Synthetic model {i}.\", \"tags\": [\"bench\", \"t{i % 10}\"], \"stage\": \"stable\",\n");
+        sb.Append($"      \"assets\": [{{ \"id\": \"{id}-weights\", \"role\": \"weights\" }}, {{ \"id\": \"{id}-tokenizer\", \"role\": \"tokenizer\" }}, {{ \"id\": \"{id}-config\", \"role\": \"config\" }}],\n");
+        sb.Append("      \"options\": [{ \"name\": \"members\", \"type\": \"integer\", \"default\": 1, \"minimum\": 1, \"maximum\": 51 }, { \"name\": \"precision\", \"type\": \"string\", \"default\": \"bf16\", \"allowedValues\": [\"fp32\", \"bf16\"] }],\n");
+        sb.Append("      \"compatibility\": { \"platforms\": [\"linux-x64\"], \"accelerators\": { \"cpu\": \"compatible\" }, \"minHostMemoryMiB\": 4096 } }");
+        sb.Append(i + 1 < models ? ",\n" : "\n");
+    }
+
+    sb.Append("  ],\n  \"assets\": [\n");
+    for (int i = 0; i < models; i++)
+    {
+        string id = "model" + i.ToString("D4", CultureInfo.InvariantCulture);
+        string[] kinds = { "weights", "tokenizer", "config" };
+        for (int k = 0; k < 3; k++)
+        {
+            string sha = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(id + k))).ToLowerInvariant();
+            sb.Append($"    {{ \"id\": \"{id}-{kinds[k]}\", \"fileName\": \"{id}-{kinds[k]}.bin\", \"size\": {1000 + i + k}, \"sha256\": \"{sha}\", \"format\": \"other\" }}");
+            sb.Append(i + 1 < models || k < 2 ? ",\n" : "\n");
+        }
+    }
+
+    return sb.Append("  ]\n}\n").ToString();
+}
+
+sealed class Text(string path, string text) : AdditionalText
+{
+    private readonly SourceText _text = SourceText.From(text, Encoding.UTF8);
+
+    public override string Path { get; } = path;
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+}
+
+sealed class Options : AnalyzerConfigOptionsProvider
+{
+    private static readonly Values Global = new(new Dictionary<string, string> { ["build_property.RootNamespace"] = "Bench" });
+    private static readonly Values None = new(new Dictionary<string, string>());
+
+    public override AnalyzerConfigOptions GlobalOptions => Global;
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => None;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => None;
+
+    private sealed class Values(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, out string value)
+        {
+            bool found = values.TryGetValue(key, out string? v);
+            value = v ?? string.Empty;
+            return found;
+        }
+    }
+}
