@@ -91,7 +91,10 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     private async Task ServeAsync(HttpContext context)
     {
-        var record = new RecordedRequest(context.Request.Path.Value ?? string.Empty, context.Request.Headers.Range.ToString(), context.Request.Headers.Authorization.ToString());
+        var record = new RecordedRequest(context.Request.Path.Value ?? string.Empty, context.Request.Headers.Range.ToString(), context.Request.Headers.Authorization.ToString())
+        {
+            IfNoneMatch = context.Request.Headers.IfNoneMatch.ToString(),
+        };
         Requests.Enqueue(record);
         if (!_files.TryGetValue(record.Path, out var file))
         {
@@ -116,6 +119,16 @@ public sealed class LoopbackServer : IAsyncDisposable
         {
             context.Response.StatusCode = file.Status;
             return;
+        }
+
+        if (file.ETag is not null)
+        {
+            context.Response.Headers.ETag = file.ETag;
+            if (context.Request.Headers.IfNoneMatch.ToString() == file.ETag)
+            {
+                context.Response.StatusCode = 304;
+                return;
+            }
         }
 
         lock (file)
@@ -234,6 +247,8 @@ public sealed class RecordedRequest(string path, string range, string authorizat
     public string Range { get; } = range;
 
     public string Authorization { get; } = authorization;
+
+    public string IfNoneMatch { get; init; } = string.Empty;
 
     public long BytesSent => Interlocked.Read(ref _bytes);
 

@@ -45,6 +45,9 @@ public sealed class ServedFile
     /// <summary>When set, requests without exactly this Authorization header get 401.</summary>
     public string? RequiredAuthorization { get; set; }
 
+    /// <summary>When set, sent as the ETag; a request whose If-None-Match equals it gets 304.</summary>
+    public string? ETag { get; set; }
+
     /// <summary>Pause this long after each 1 MiB chunk (to catch a download in the middle).</summary>
     public TimeSpan ChunkDelay { get; set; }
 }
