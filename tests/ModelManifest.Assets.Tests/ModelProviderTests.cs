@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using ModelManifest.Assets.Tests.Infrastructure;
+using ModelManifest.Extensions.DependencyInjection;
 
 namespace ModelManifest.Assets.Tests;
 
@@ -81,6 +83,35 @@ public sealed class ModelProviderTests : LoopbackTestBase
         Assert.Equal(content, File.ReadAllBytes(Assert.Single(paths).Value));
         Assert.Equal(AssetState.Available, provider.Assets.GetStatus(provider.Current.GetAssets(model)[0]).State);
         Assert.NotNull(provider.CheckCompatibility(model));
+    }
+
+    [Fact]
+    public async Task AddModelManifest_wires_cache_manager_bundle_and_provider_as_singletons()
+    {
+        var content = TestFiles.Bytes(2000, 5);
+        var mirror = Engine.Dir.Sub("mirror");
+        File.WriteAllBytes(Path.Combine(mirror, "weights.bin"), content);
+        var catalog = ManifestReader.Read(Manifest("Catalog", "weights", content)).Document!;
+        var cacheRoot = Engine.Dir.Sub("di-cache");
+        var app = Engine.Dir.Sub("app");
+        using var container = new ServiceCollection()
+            .AddModelManifest(o =>
+            {
+                o.CacheRoot = cacheRoot;
+                o.BundleDirectory = app;
+                o.AddSource(new DirectoryAssetSource(mirror, name: "mirror"), 10).AddManifest(new DocumentManifestSource(catalog, "catalog"));
+            })
+            .BuildServiceProvider();
+
+        var provider = container.GetRequiredService<ModelProvider>();
+        await provider.RefreshAsync();
+        var paths = await provider.EnsureModelAsync(provider.Current.GetLatest("classifier")!);
+
+        var manager = container.GetRequiredService<AssetManager>();
+        Assert.Same(provider.Assets, container.GetRequiredService<AssetProvider>());
+        Assert.StartsWith("bundle:", manager.Sources[0].Name);
+        Assert.Equal("mirror", manager.Sources[1].Name);
+        Assert.StartsWith(cacheRoot, Assert.Single(paths).Value);
     }
 
     private static string Manifest(string displayName, string assetId, byte[] content) => $$"""
