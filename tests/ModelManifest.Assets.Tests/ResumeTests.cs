@@ -25,7 +25,7 @@ public sealed class ResumeTests : LoopbackTestBase
     }
 
     [Fact]
-    public async Task AServer_that_ignores_range_answers_200_and_the_download_restarts_cleanly()
+    public async Task A_server_that_ignores_range_answers_200_and_the_download_restarts_cleanly()
     {
         var (content, asset, served) = ServeOverHttp(3 << 20, 21);
         served.SupportsRange = false;
@@ -52,7 +52,7 @@ public sealed class ResumeTests : LoopbackTestBase
     }
 
     [Fact]
-    public async Task TransientServer_errors_are_retried_with_backoff()
+    public async Task Transient_server_errors_are_retried_with_backoff()
     {
         var (content, asset, served) = ServeOverHttp(100_000, 23);
         served.FailFirst = 2;
@@ -64,7 +64,7 @@ public sealed class ResumeTests : LoopbackTestBase
     }
 
     [Fact]
-    public async Task PersistentServer_errors_give_up_and_report_a_transport_error()
+    public async Task Persistent_server_errors_give_up_and_report_a_transport_error()
     {
         var (content, asset, served) = ServeOverHttp(1000, 24, o => o.MaxRetries = 2);
         served.Status = 500;

@@ -5,7 +5,7 @@ namespace ModelManifest.Assets.Tests;
 public sealed class SourcePriorityTests : LoopbackTestBase
 {
     [Fact]
-    public async Task Mirror_that_has_the_asset_serves_it_and_theServer_is_not_asked()
+    public async Task Mirror_that_has_the_asset_serves_it_and_the_server_is_not_asked()
     {
         var content = TestFiles.Bytes(300_000, 1);
         var asset = TestFiles.Asset(content);
