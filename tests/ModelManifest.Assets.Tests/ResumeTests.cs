@@ -39,6 +39,26 @@ public sealed class ResumeTests : LoopbackTestBase
     }
 
     [Fact]
+    public async Task A_206_whose_Content_Range_does_not_match_is_refused_and_the_next_source_serves()
+    {
+        var (content, asset, served) = ServeOverHttp(3 << 20, 26);
+        served.DropAfterBytes = 3 << 19; // past one full 1 MiB buffer, so there is something to resume from
+        served.DropCount = 1;
+        served.WrongContentRange = true;
+        var mirror = Engine.Dir.Sub("mirror");
+        File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);
+        Engine.Manager.AddSource(new DirectoryAssetSource(mirror, name: "mirror"), 100);
+
+        var result = await Engine.Manager.GetAsync(asset);
+
+        Assert.Equal("mirror", result.SourceName);
+        var refused = Assert.Single(result.Attempts);
+        Assert.Equal(AssetErrorCodes.TransportError, refused.Code);
+        Assert.Contains("Content-Range", refused.Message);
+        Assert.Equal(content, File.ReadAllBytes(result.CachePath));
+    }
+
+    [Fact]
     public async Task A_stalled_body_is_abandoned_and_resumed()
     {
         // Not too short: on a loaded machine a healthy read can pause for a while, and each pause costs a resume.

@@ -145,6 +145,11 @@ public sealed class LoopbackServer : IAsyncDisposable
         if (file.SupportsRange && record.Range.StartsWith("bytes=", StringComparison.Ordinal) && record.Range.EndsWith('-'))
         {
             start = long.Parse(record.Range["bytes=".Length..^1], System.Globalization.CultureInfo.InvariantCulture);
+            if (file.WrongContentRange)
+            {
+                start++;
+            }
+
             context.Response.StatusCode = 206;
             context.Response.Headers.ContentRange = $"bytes {start}-{file.Length - 1}/{file.Length}";
         }

@@ -20,6 +20,9 @@ public sealed class ServedFile
     /// <summary>Honour Range requests with 206 (otherwise always 200 with the whole file).</summary>
     public bool SupportsRange { get; set; } = true;
 
+    /// <summary>Answer range requests with 206 but a Content-Range that starts one byte late (the body does too).</summary>
+    public bool WrongContentRange { get; set; }
+
     /// <summary>Abort the connection after this many body bytes, for the next <see cref="DropCount"/> requests.</summary>
     public long DropAfterBytes { get; set; } = -1;
 
