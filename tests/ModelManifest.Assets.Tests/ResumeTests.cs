@@ -41,9 +41,10 @@ public sealed class ResumeTests : LoopbackTestBase
     [Fact]
     public async Task A_206_whose_Content_Range_does_not_match_is_refused_and_the_next_source_serves()
     {
-        var (content, asset, served) = ServeOverHttp(3 << 20, 26);
-        served.DropAfterBytes = 3 << 19; // past one full 1 MiB buffer, so there is something to resume from
-        served.DropCount = 1;
+        // A stall (not an abort) after 1.5 MiB: the engine keeps exactly one full 1 MiB buffer and resumes with a range.
+        var (content, asset, served) = ServeOverHttp(3 << 20, 26, o => o.StallTimeout = TimeSpan.FromSeconds(2));
+        served.StallAfterBytes = 3 << 19;
+        served.StallCount = 1;
         served.WrongContentRange = true;
         var mirror = Engine.Dir.Sub("mirror");
         File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);
