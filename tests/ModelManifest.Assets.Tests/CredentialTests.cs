@@ -2,27 +2,24 @@ using ModelManifest.Assets.Tests.Infrastructure;
 
 namespace ModelManifest.Assets.Tests;
 
-public sealed class CredentialTests : IAsyncLifetime
+public sealed class CredentialTests : LoopbackTestBase
 {
     private const string Token = "tok-5ecret-Value-91823";
-    private readonly EngineFixture _engine = new();
     private readonly string _variable = "MM_TEST_TOKEN_" + Guid.NewGuid().ToString("N")[..8];
-    private LoopbackServer _server = null!;
     private LoopbackServer _otherHost = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         _otherHost = await LoopbackServer.StartAsync();
         Environment.SetEnvironmentVariable(_variable, Token);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         Environment.SetEnvironmentVariable(_variable, null);
-        await _server.DisposeAsync();
         await _otherHost.DisposeAsync();
-        _engine.Dispose();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -30,25 +27,25 @@ public sealed class CredentialTests : IAsyncLifetime
     {
         var content = TestFiles.Bytes(2 << 20, 80);
         var asset = TestFiles.Asset(content);
-        var served = _server.Add(asset.FileName, content);
+        var served = Server.Add(asset.FileName, content);
         served.RequiredAuthorization = "Bearer " + Token;
         served.DropAfterBytes = 1 << 20;
         served.DropCount = 1;
         var credential = HttpCredential.BearerFromEnvironment(_variable);
-        _engine.Manager.AddSource(_engine.Http(_server.BaseUrl, configure: o => o.Credential = credential));
+        Engine.Manager.AddSource(Engine.Http(Server.BaseUrl, configure: o => o.Credential = credential));
 
-        var result = await _engine.Manager.GetAsync(asset);
+        var result = await Engine.Manager.GetAsync(asset);
 
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
-        Assert.NotEmpty(_engine.Log);
-        AssertNoSecret(string.Join("\n", _engine.Log), credential.ToString(), result.ToString());
+        Assert.NotEmpty(Engine.Log);
+        AssertNoSecret(string.Join("\n", Engine.Log), credential.ToString(), result.ToString());
     }
 
     [Fact]
     public async Task A_rejected_token_and_a_failing_presigned_url_leave_no_secret_in_the_exception_or_logs()
     {
         var content = TestFiles.Bytes(1000, 81);
-        _server.Add("w.bin", content).RequiredAuthorization = "Bearer something-else";
+        Server.Add("w.bin", content).RequiredAuthorization = "Bearer something-else";
         _otherHost.Add("signed.bin", content).Status = 500;
         var asset = TestFiles.Asset(content, fileName: "w.bin") with
         {
@@ -58,13 +55,13 @@ public sealed class CredentialTests : IAsyncLifetime
         Environment.SetEnvironmentVariable(basicVariable, "alice:pa55-w0rd-secret");
         try
         {
-            _engine.Manager
-                .AddSource(_engine.Http(_server.BaseUrl, configure: o => { o.Credential = HttpCredential.BearerFromEnvironment(_variable); o.MaxRetries = 1; }))
-                .AddSource(_engine.Http(_server.BaseUrl, configure: o => { o.Credential = HttpCredential.BasicFromEnvironment(basicVariable); o.UseUrlHints = false; o.Name = "basic"; }));
+            Engine.Manager
+                .AddSource(Engine.Http(Server.BaseUrl, configure: o => { o.Credential = HttpCredential.BearerFromEnvironment(_variable); o.MaxRetries = 1; }))
+                .AddSource(Engine.Http(Server.BaseUrl, configure: o => { o.Credential = HttpCredential.BasicFromEnvironment(basicVariable); o.UseUrlHints = false; o.Name = "basic"; }));
 
-            var error = await Assert.ThrowsAsync<AssetException>(() => _engine.Manager.GetAsync(asset));
+            var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-            var text = error.ToString() + "\n" + string.Join("\n", error.Attempts) + "\n" + string.Join("\n", _engine.Log);
+            var text = error.ToString() + "\n" + string.Join("\n", error.Attempts) + "\n" + string.Join("\n", Engine.Log);
             AssertNoSecret(text);
             Assert.DoesNotContain("pa55-w0rd-secret", text);
             Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("alice:pa55-w0rd-secret")), text);
@@ -84,13 +81,13 @@ public sealed class CredentialTests : IAsyncLifetime
         var content = TestFiles.Bytes(1000, 82);
         var asset = TestFiles.Asset(content);
         _otherHost.Add("elsewhere.bin", content);
-        _server.Add(asset.FileName, content).RedirectTo = new Uri(_otherHost.BaseUrl, "elsewhere.bin").AbsoluteUri;
-        _engine.Manager.AddSource(_engine.Http(_server.BaseUrl, configure: o => o.Credential = HttpCredential.BearerFromEnvironment(_variable)));
+        Server.Add(asset.FileName, content).RedirectTo = new Uri(_otherHost.BaseUrl, "elsewhere.bin").AbsoluteUri;
+        Engine.Manager.AddSource(Engine.Http(Server.BaseUrl, configure: o => o.Credential = HttpCredential.BearerFromEnvironment(_variable)));
 
-        var result = await _engine.Manager.GetAsync(asset);
+        var result = await Engine.Manager.GetAsync(asset);
 
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
-        Assert.Equal("Bearer " + Token, Assert.Single(_server.Requests).Authorization);
+        Assert.Equal("Bearer " + Token, Assert.Single(Server.Requests).Authorization);
         Assert.Equal(string.Empty, Assert.Single(_otherHost.Requests).Authorization);
     }
 

@@ -2,19 +2,8 @@ using ModelManifest.Assets.Tests.Infrastructure;
 
 namespace ModelManifest.Assets.Tests;
 
-public sealed class HostileInputTests : IAsyncLifetime
+public sealed class HostileInputTests : LoopbackTestBase
 {
-    private readonly EngineFixture _engine = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _engine.Dispose();
-    }
-
     public static TheoryData<string, string?, string> HostileAssets() => new()
     {
         { "..", null, "ok.bin" },
@@ -44,19 +33,19 @@ public sealed class HostileInputTests : IAsyncLifetime
     public async Task Hostile_ids_tags_and_file_names_are_rejected_before_any_file_or_socket_is_touched(string id, string? tag, string fileName)
     {
         var asset = new AssetInfo { Id = id, Tag = tag, FileName = fileName, Size = 3, Sha256 = TestFiles.Sha256([1, 2, 3]) };
-        var mirror = _engine.Dir.Sub("mirror");
-        var target = _engine.Dir.Sub("target");
-        _engine.Manager.AddSource(new DirectoryAssetSource(mirror)).AddSource(_engine.Http(_server.BaseUrl, "{id}/{tag}/{fileName}"));
-        var before = _engine.Dir.Files();
+        var mirror = Engine.Dir.Sub("mirror");
+        var target = Engine.Dir.Sub("target");
+        Engine.Manager.AddSource(new DirectoryAssetSource(mirror)).AddSource(Engine.Http(Server.BaseUrl, "{id}/{tag}/{fileName}"));
+        var before = Engine.Dir.Files();
 
-        var get = await Assert.ThrowsAsync<AssetException>(() => _engine.Manager.GetAsync(asset));
-        var materialize = await Assert.ThrowsAsync<AssetException>(() => _engine.Manager.MaterializeAsync(asset, target));
+        var get = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
+        var materialize = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.MaterializeAsync(asset, target));
 
         Assert.Equal(AssetErrorCodes.InvalidAsset, get.Code);
         Assert.Equal(AssetErrorCodes.InvalidAsset, materialize.Code);
         Assert.False(get.Message.Contains('\0', StringComparison.Ordinal), "NUL echoed in the message");
-        Assert.Equal(0, _server.ConnectionCount);
-        Assert.Equal(before, _engine.Dir.Files());
+        Assert.Equal(0, Server.ConnectionCount);
+        Assert.Equal(before, Engine.Dir.Files());
     }
 
     [Theory]
@@ -65,15 +54,15 @@ public sealed class HostileInputTests : IAsyncLifetime
     [InlineData("/tmp/escape.bin")]
     public void Materializing_a_blob_under_a_hostile_name_writes_nothing_outside_the_target(string fileName)
     {
-        var blob = Path.Combine(_engine.Dir.Sub("blob"), "blob");
+        var blob = Path.Combine(Engine.Dir.Sub("blob"), "blob");
         File.WriteAllText(blob, "x");
-        var target = _engine.Dir.Sub("target");
-        var before = _engine.Dir.Files();
+        var target = Engine.Dir.Sub("target");
+        var before = Engine.Dir.Files();
 
         var error = Assert.Throws<AssetException>(() => new AssetMaterializer().Materialize(blob, target, fileName));
 
         Assert.Equal(AssetErrorCodes.InvalidAsset, error.Code);
-        Assert.Equal(before, _engine.Dir.Files());
+        Assert.Equal(before, Engine.Dir.Files());
     }
 
     [Theory]
@@ -91,7 +80,7 @@ public sealed class HostileInputTests : IAsyncLifetime
     [InlineData("")]
     public void Hostile_path_templates_are_rejected_when_the_source_is_created(string template)
     {
-        var error = Assert.Throws<AssetException>(() => new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = _server.BaseUrl, PathTemplate = template }));
+        var error = Assert.Throws<AssetException>(() => new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = Server.BaseUrl, PathTemplate = template }));
 
         Assert.Equal(AssetErrorCodes.InvalidUrlTemplate, error.Code);
     }
@@ -109,10 +98,10 @@ public sealed class HostileInputTests : IAsyncLifetime
     {
         var content = TestFiles.Bytes(100, 60);
         var asset = TestFiles.Asset(content, "org:model+v2", "w.bin", tag: "q4.k");
-        _server.Add("models/org:model+v2/q4.k/w.bin", content); // Kestrel hands the handler the decoded path
-        _engine.Manager.AddSource(_engine.Http(_server.BaseUrl, "models/{id}/{tag}/{fileName}"));
+        Server.Add("models/org:model+v2/q4.k/w.bin", content); // Kestrel hands the handler the decoded path
+        Engine.Manager.AddSource(Engine.Http(Server.BaseUrl, "models/{id}/{tag}/{fileName}"));
 
-        var result = await _engine.Manager.GetAsync(asset);
+        var result = await Engine.Manager.GetAsync(asset);
 
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
     }
@@ -124,7 +113,7 @@ public sealed class HostileInputTests : IAsyncLifetime
     [InlineData("models\\x.bin")]
     public void A_bundle_index_pointing_outside_the_bundle_is_rejected(string path)
     {
-        var bundle = _engine.Dir.Sub("bundle");
+        var bundle = Engine.Dir.Sub("bundle");
         File.WriteAllText(Path.Combine(bundle, BundleIndex.FileName), $$"""{ "formatVersion": 1, "assets": [ { "id": "a", "sha256": "{{new string('a', 64)}}", "size": 1, "path": {{System.Text.Json.JsonSerializer.Serialize(path)}} } ] }""");
 
         var error = Assert.Throws<AssetException>(() => BundleIndex.Load(Path.Combine(bundle, BundleIndex.FileName)));

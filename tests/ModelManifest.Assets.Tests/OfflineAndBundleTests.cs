@@ -2,17 +2,11 @@ using ModelManifest.Assets.Tests.Infrastructure;
 
 namespace ModelManifest.Assets.Tests;
 
-public sealed class OfflineAndBundleTests : IAsyncLifetime
+public sealed class OfflineAndBundleTests : LoopbackTestBase
 {
-    private readonly EngineFixture _engine = new(offline: true);
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
+    public OfflineAndBundleTests()
+        : base(offline: true)
     {
-        await _server.DisposeAsync();
-        _engine.Dispose();
     }
 
     [Fact]
@@ -20,17 +14,17 @@ public sealed class OfflineAndBundleTests : IAsyncLifetime
     {
         var content = TestFiles.Bytes(1000, 70);
         var asset = TestFiles.Asset(content, "forecast", "forecast.ckpt");
-        _server.Add(asset.FileName, content);
-        _engine.Manager.AddSource(_engine.Http(_server.BaseUrl)).AddSource(new DirectoryAssetSource(_engine.Dir.Sub("mirror"), name: "mirror"), 5);
+        Server.Add(asset.FileName, content);
+        Engine.Manager.AddSource(Engine.Http(Server.BaseUrl)).AddSource(new DirectoryAssetSource(Engine.Dir.Sub("mirror"), name: "mirror"), 5);
 
-        var error = await Assert.ThrowsAsync<AssetException>(() => _engine.Manager.GetAsync(asset));
+        var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
         Assert.Equal(AssetErrorCodes.OfflineNotAvailable, error.Code);
         Assert.Equal(asset.Key, error.Asset);
         Assert.Contains("forecast", error.Message);
         Assert.Equal([AssetErrorCodes.OfflineNotAvailable, AssetErrorCodes.NotInSource], error.Attempts.Select(a => a.Code));
-        Assert.Equal(0, _server.ConnectionCount);
-        Assert.Equal(0, _server.RequestCount);
+        Assert.Equal(0, Server.ConnectionCount);
+        Assert.Equal(0, Server.RequestCount);
     }
 
     [Fact]
@@ -38,17 +32,17 @@ public sealed class OfflineAndBundleTests : IAsyncLifetime
     {
         var content = TestFiles.Bytes(1000, 71);
         var asset = TestFiles.Asset(content);
-        var mirror = _engine.Dir.Sub("mirror");
+        var mirror = Engine.Dir.Sub("mirror");
         File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);
-        _engine.Manager.AddSource(_engine.Http(_server.BaseUrl), 0).AddSource(new DirectoryAssetSource(mirror, name: "mirror"), 1);
+        Engine.Manager.AddSource(Engine.Http(Server.BaseUrl), 0).AddSource(new DirectoryAssetSource(mirror, name: "mirror"), 1);
 
-        var first = await _engine.Manager.GetAsync(asset);
+        var first = await Engine.Manager.GetAsync(asset);
         File.Delete(Path.Combine(mirror, asset.FileName));
-        var second = await _engine.Manager.GetAsync(asset);
+        var second = await Engine.Manager.GetAsync(asset);
 
         Assert.Equal("mirror", first.SourceName);
         Assert.True(second.FromCache);
-        Assert.Equal(0, _server.ConnectionCount);
+        Assert.Equal(0, Server.ConnectionCount);
     }
 
     [Fact]
@@ -56,15 +50,15 @@ public sealed class OfflineAndBundleTests : IAsyncLifetime
     {
         var content = TestFiles.Bytes(5000, 72);
         var asset = TestFiles.Asset(content, "tokenizer", "tokenizer.json", tag: "v2");
-        var app = _engine.Dir.Sub("app");
+        var app = Engine.Dir.Sub("app");
         Directory.CreateDirectory(Path.Combine(app, "models"));
         File.WriteAllBytes(Path.Combine(app, "models", "tokenizer.json"), content);
         new BundleIndex { Assets = [new BundleIndexEntry { Id = asset.Id, Tag = asset.Tag, Sha256 = asset.Sha256, Size = asset.Size, Path = "models/tokenizer.json" }] }
             .Save(Path.Combine(app, BundleIndex.FileName));
         var bundled = new BundledAssetSource(app);
-        _engine.Manager.AddSource(bundled);
+        Engine.Manager.AddSource(bundled);
 
-        var result = await _engine.Manager.GetAsync(asset);
+        var result = await Engine.Manager.GetAsync(asset);
 
         Assert.Equal(Path.Combine(app, "models", "tokenizer.json"), bundled.TryGetPath(asset));
         Assert.Equal(bundled.Name, result.SourceName);

@@ -2,34 +2,23 @@ using ModelManifest.Assets.Tests.Infrastructure;
 
 namespace ModelManifest.Assets.Tests;
 
-public sealed class SourcePriorityTests : IAsyncLifetime
+public sealed class SourcePriorityTests : LoopbackTestBase
 {
-    private readonly EngineFixture _engine = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _engine.Dispose();
-    }
-
     [Fact]
     public async Task Mirror_that_has_the_asset_serves_it_and_the_server_is_not_asked()
     {
         var content = TestFiles.Bytes(300_000, 1);
         var asset = TestFiles.Asset(content);
-        var mirror = _engine.Dir.Sub("mirror");
+        var mirror = Engine.Dir.Sub("mirror");
         File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);
-        _server.Add(asset.FileName, content);
-        _engine.Manager.AddSource(_engine.Http(_server.BaseUrl), priority: 10).AddSource(new DirectoryAssetSource(mirror, name: "mirror"), priority: 0);
+        Server.Add(asset.FileName, content);
+        Engine.Manager.AddSource(Engine.Http(Server.BaseUrl), priority: 10).AddSource(new DirectoryAssetSource(mirror, name: "mirror"), priority: 0);
 
-        var result = await _engine.Manager.GetAsync(asset);
+        var result = await Engine.Manager.GetAsync(asset);
 
         Assert.Equal("mirror", result.SourceName);
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
-        Assert.Equal(0, _server.RequestCount);
+        Assert.Equal(0, Server.RequestCount);
     }
 
     [Fact]
@@ -37,10 +26,10 @@ public sealed class SourcePriorityTests : IAsyncLifetime
     {
         var content = TestFiles.Bytes(300_000, 2);
         var asset = TestFiles.Asset(content);
-        _server.Add(asset.FileName, content);
-        _engine.Manager.AddSource(new DirectoryAssetSource(_engine.Dir.Sub("mirror"), name: "mirror"), priority: 0).AddSource(_engine.Http(_server.BaseUrl), priority: 10);
+        Server.Add(asset.FileName, content);
+        Engine.Manager.AddSource(new DirectoryAssetSource(Engine.Dir.Sub("mirror"), name: "mirror"), priority: 0).AddSource(Engine.Http(Server.BaseUrl), priority: 10);
 
-        var result = await _engine.Manager.GetAsync(asset);
+        var result = await Engine.Manager.GetAsync(asset);
 
         Assert.StartsWith("http:", result.SourceName);
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
@@ -53,13 +42,13 @@ public sealed class SourcePriorityTests : IAsyncLifetime
     {
         var content = TestFiles.Bytes(500_000, 3);
         var asset = TestFiles.Asset(content);
-        _server.Add(asset.FileName, content).WrongBytes = true;
-        var mirror = _engine.Dir.Sub("mirror");
+        Server.Add(asset.FileName, content).WrongBytes = true;
+        var mirror = Engine.Dir.Sub("mirror");
         Directory.CreateDirectory(Path.Combine(mirror, "sha256"));
         File.WriteAllBytes(Path.Combine(mirror, "sha256", asset.Sha256), content);
-        _engine.Manager.AddSource(_engine.Http(_server.BaseUrl), 0).AddSource(new DirectoryAssetSource(mirror, DirectoryLayout.Sha256, "mirror"), 1);
+        Engine.Manager.AddSource(Engine.Http(Server.BaseUrl), 0).AddSource(new DirectoryAssetSource(mirror, DirectoryLayout.Sha256, "mirror"), 1);
 
-        var result = await _engine.Manager.GetAsync(asset);
+        var result = await Engine.Manager.GetAsync(asset);
 
         Assert.Equal("mirror", result.SourceName);
         Assert.Equal(AssetErrorCodes.HashMismatch, Assert.Single(result.Attempts).Code);
@@ -69,32 +58,30 @@ public sealed class SourcePriorityTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_bytes_from_the_only_source_fail_with_one_error_and_leave_the_cache_empty()
     {
-        var content = TestFiles.Bytes(500_000, 4);
-        var asset = TestFiles.Asset(content);
-        _server.Add(asset.FileName, content).WrongBytes = true;
-        _engine.Manager.AddSource(_engine.Http(_server.BaseUrl));
+        var (content, asset, served) = ServeOverHttp(500_000, 4);
+        served.WrongBytes = true;
 
-        var error = await Assert.ThrowsAsync<AssetException>(() => _engine.Manager.GetAsync(asset));
+        var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
         Assert.Equal(AssetErrorCodes.NotFoundInAnySource, error.Code);
         Assert.Equal(AssetErrorCodes.HashMismatch, Assert.Single(error.Attempts).Code);
-        Assert.Empty(_engine.CacheFiles());
-        Assert.Empty(_engine.Cache.List());
+        Assert.Empty(Engine.CacheFiles());
+        Assert.Empty(Engine.Cache.List());
     }
 
     [Fact]
     public async Task When_every_source_fails_one_error_names_every_source_and_what_it_said()
     {
         var asset = TestFiles.Asset(TestFiles.Bytes(1000, 5));
-        _engine.Manager
-            .AddSource(new DirectoryAssetSource(_engine.Dir.Sub("a"), name: "team-mirror"), 5)
-            .AddSource(_engine.Http(_server.BaseUrl), 7)
-            .AddSource(_engine.Http(new Uri("http://127.0.0.1:9/"), configure: o => { o.Name = "dead-server"; o.MaxRetries = 0; }), 9);
+        Engine.Manager
+            .AddSource(new DirectoryAssetSource(Engine.Dir.Sub("a"), name: "team-mirror"), 5)
+            .AddSource(Engine.Http(Server.BaseUrl), 7)
+            .AddSource(Engine.Http(new Uri("http://127.0.0.1:9/"), configure: o => { o.Name = "dead-server"; o.MaxRetries = 0; }), 9);
 
-        var error = await Assert.ThrowsAsync<AssetException>(() => _engine.Manager.GetAsync(asset));
+        var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
         Assert.Equal(AssetErrorCodes.NotFoundInAnySource, error.Code);
-        Assert.Equal(["team-mirror", _engine.Manager.Sources[1].Name, "dead-server"], error.Attempts.Select(a => a.SourceName));
+        Assert.Equal(["team-mirror", Engine.Manager.Sources[1].Name, "dead-server"], error.Attempts.Select(a => a.SourceName));
         Assert.Equal([AssetErrorCodes.NotInSource, AssetErrorCodes.NotInSource, AssetErrorCodes.TransportError], error.Attempts.Select(a => a.Code));
         Assert.Contains("HTTP 404", error.Message);
         Assert.Contains("team-mirror", error.Message);
@@ -107,22 +94,22 @@ public sealed class SourcePriorityTests : IAsyncLifetime
     {
         var content = TestFiles.Bytes(1000, 6);
         var asset = TestFiles.Asset(content);
-        var first = _engine.Dir.Sub("first");
-        var second = _engine.Dir.Sub("second");
+        var first = Engine.Dir.Sub("first");
+        var second = Engine.Dir.Sub("second");
         File.WriteAllBytes(Path.Combine(first, asset.FileName), content);
         File.WriteAllBytes(Path.Combine(second, asset.FileName), content);
-        _engine.Manager.AddSource(new DirectoryAssetSource(second, name: "late-low"), 3)
+        Engine.Manager.AddSource(new DirectoryAssetSource(second, name: "late-low"), 3)
             .AddSource(new DirectoryAssetSource(first, name: "first"), 1)
             .AddSource(new DirectoryAssetSource(second, name: "second"), 1);
 
-        Assert.Equal(["first", "second", "late-low"], _engine.Manager.Sources.Select(s => s.Name));
-        Assert.Equal("first", (await _engine.Manager.GetAsync(asset)).SourceName);
+        Assert.Equal(["first", "second", "late-low"], Engine.Manager.Sources.Select(s => s.Name));
+        Assert.Equal("first", (await Engine.Manager.GetAsync(asset)).SourceName);
     }
 
     [Fact]
     public async Task Directory_layouts_find_files_by_name_by_id_and_tag_and_by_digest()
     {
-        var root = _engine.Dir.Sub("layouts");
+        var root = Engine.Dir.Sub("layouts");
         var byName = TestFiles.Bytes(100, 7);
         var byIdTag = TestFiles.Bytes(100, 8);
         var byDigest = TestFiles.Bytes(100, 9);
@@ -142,26 +129,24 @@ public sealed class SourcePriorityTests : IAsyncLifetime
         Assert.NotNull(all.Locate(assetByDigest));
         Assert.Null(onlyDigest.Locate(assetByName));
         Assert.False((await onlyDigest.ProbeAsync(assetByIdTag, default)).IsAvailable);
-        _engine.Manager.AddSource(all);
-        Assert.Equal(byIdTag, File.ReadAllBytes((await _engine.Manager.GetAsync(assetByIdTag)).CachePath));
+        Engine.Manager.AddSource(all);
+        Assert.Equal(byIdTag, File.ReadAllBytes((await Engine.Manager.GetAsync(assetByIdTag)).CachePath));
     }
 
     [Fact]
     public async Task Concurrent_requests_in_one_process_share_one_download()
     {
-        var content = TestFiles.Bytes(4 << 20, 10);
-        var asset = TestFiles.Asset(content);
-        _server.Add(asset.FileName, content).ChunkDelay = TimeSpan.FromMilliseconds(20);
-        _engine.Manager.AddSource(_engine.Http(_server.BaseUrl));
+        var (content, asset, served) = ServeOverHttp(4 << 20, 10);
+        served.ChunkDelay = TimeSpan.FromMilliseconds(20);
         var reports = 0;
         var progress = new SynchronousProgress(p => { if (p.BytesDone == p.TotalBytes) { Interlocked.Increment(ref reports); } });
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _engine.Manager.GetAsync(asset, progress)));
-        await _server.WaitIdleAsync();
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Engine.Manager.GetAsync(asset, progress)));
+        await Server.WaitIdleAsync();
 
         Assert.Single(results.Select(r => r.CachePath).Distinct());
-        Assert.Equal(1, _server.RequestCount);
-        Assert.Equal(content.Length, _server.BytesSent);
+        Assert.Equal(1, Server.RequestCount);
+        Assert.Equal(content.Length, Server.BytesSent);
         Assert.True(reports >= 1);
     }
 }

@@ -25,6 +25,12 @@ public sealed class AssetManagerOptions
     /// </summary>
     public TimeSpan LockStallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Whether a downloaded blob is flushed to disk (fsync) before it is renamed into place, so a power loss cannot leave
+    /// a published blob with missing data. On by default; turning it off trades that for speed on slow disks.
+    /// </summary>
+    public bool DurableWrites { get; set; } = true;
+
     /// <summary>Receives diagnostic messages (never containing credentials).</summary>
     public Action<string>? Log { get; set; }
 }

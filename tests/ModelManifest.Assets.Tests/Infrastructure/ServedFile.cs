@@ -20,6 +20,9 @@ public sealed class ServedFile
     /// <summary>Honour Range requests with 206 (otherwise always 200 with the whole file).</summary>
     public bool SupportsRange { get; set; } = true;
 
+    /// <summary>Answer range requests with 206 but a Content-Range that starts one byte late (the body does too).</summary>
+    public bool WrongContentRange { get; set; }
+
     /// <summary>Abort the connection after this many body bytes, for the next <see cref="DropCount"/> requests.</summary>
     public long DropAfterBytes { get; set; } = -1;
 
@@ -44,6 +47,9 @@ public sealed class ServedFile
 
     /// <summary>When set, requests without exactly this Authorization header get 401.</summary>
     public string? RequiredAuthorization { get; set; }
+
+    /// <summary>When set, sent as the ETag; a request whose If-None-Match equals it gets 304.</summary>
+    public string? ETag { get; set; }
 
     /// <summary>Pause this long after each 1 MiB chunk (to catch a download in the middle).</summary>
     public TimeSpan ChunkDelay { get; set; }

@@ -135,7 +135,7 @@ internal sealed class CacheWriter
             }
         }
 
-        file.Flush(flushToDisk: true);
+        file.Flush(flushToDisk: _options.DurableWrites);
         return (Sha256File.Hex(hash), resumedFrom);
     }
 
@@ -144,7 +144,7 @@ internal sealed class CacheWriter
     {
         var current = new byte[Sha256File.BufferSize];
         var next = new byte[Sha256File.BufferSize];
-        var pending = input.ReadAsync(current, cancellationToken).AsTask();
+        var pending = FillAsync(input, current, cancellationToken);
         long reported = offset;
         try
         {
@@ -162,7 +162,7 @@ internal sealed class CacheWriter
                     throw new AssetSourceException(AssetErrorCodes.SizeMismatch, $"delivered more than the expected {size} bytes.");
                 }
 
-                pending = input.ReadAsync(next, cancellationToken).AsTask();
+                pending = FillAsync(input, next, cancellationToken);
                 file.Write(current, 0, read);
                 hash.AppendData(current, 0, read);
                 offset += read;
@@ -184,6 +184,10 @@ internal sealed class CacheWriter
             }
         }
     }
+
+    /// <summary>Reads until the buffer is full or the body ends: fewer, larger writes and hash calls than network-sized chunks.</summary>
+    private static Task<int> FillAsync(Stream input, byte[] buffer, CancellationToken cancellationToken) =>
+        input.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).AsTask();
 
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
     {

@@ -1,0 +1,29 @@
+namespace ModelManifest.Assets.Tests.Infrastructure;
+
+/// <summary>A fresh engine (temporary cache) and a fresh loopback server per test.</summary>
+public abstract class LoopbackTestBase : IAsyncLifetime
+{
+    protected LoopbackTestBase(bool offline = false) => Engine = new EngineFixture(offline);
+
+    protected EngineFixture Engine { get; }
+
+    protected LoopbackServer Server { get; private set; } = null!;
+
+    /// <summary>Serves fresh content over HTTP and registers that server as the manager's only source.</summary>
+    protected (byte[] Content, AssetInfo Asset, ServedFile Served) ServeOverHttp(int size, int seed, Action<HttpAssetSourceOptions>? configure = null)
+    {
+        var content = TestFiles.Bytes(size, seed);
+        var asset = TestFiles.Asset(content);
+        var served = Server.Add(asset.FileName, content);
+        Engine.Manager.AddSource(Engine.Http(Server.BaseUrl, configure: configure));
+        return (content, asset, served);
+    }
+
+    public virtual async Task InitializeAsync() => Server = await LoopbackServer.StartAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Engine.Dispose();
+    }
+}
