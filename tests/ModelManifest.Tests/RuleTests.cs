@@ -256,7 +256,7 @@ public sealed class RuleTests
         string readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
         foreach (var rule in ManifestDiagnosticDescriptors.All)
         {
-            Assert.Contains("| " + rule.Id + " |", readme, StringComparison.Ordinal);
+            Assert.Contains("<a id=\"" + rule.Id.ToLowerInvariant() + "\"></a>" + rule.Id + " |", readme, StringComparison.Ordinal);
         }
     }
 
