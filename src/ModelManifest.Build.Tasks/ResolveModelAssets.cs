@@ -189,7 +189,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     private void LogAssetError(PlannedAsset planned, AssetException e)
     {
         var lines = new System.Text.StringBuilder();
-        lines.Append("Model asset ").Append(planned.Asset.Key).Append(" (").Append(planned.Asset.FileName).Append("): ").Append(e.Message);
+        lines.Append("Model asset ").Append(planned.Asset.Key).Append(" (").Append(planned.Asset.FileName).Append("): ").Append(e.Reason);
         if (e.Attempts.Count > 0)
         {
             lines.Append(" Sources asked, in priority order:");

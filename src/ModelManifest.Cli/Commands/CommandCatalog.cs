@@ -13,5 +13,7 @@ internal static class CommandCatalog
         yield return VerifyCommand.CreateWorker();
         yield return LogRunCommand.Create();
         yield return CompareRunsCommand.Create();
+        yield return FetchCommand.Create();
+        yield return CacheCommand.Create();
     }
 }

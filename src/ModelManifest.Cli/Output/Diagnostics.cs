@@ -47,6 +47,15 @@ internal static class Diagnostics
 
     /// <summary>An unexpected internal error (a bug): reported as one line, never a stack trace.</summary>
     public const string InternalError = "MM2999";
+
+    /// <summary>fetch: a manifest named with --manifest has errors (each is printed in compiler form).</summary>
+    public const string ManifestInvalid = "MM2501";
+
+    /// <summary>fetch: a model id (or id@version) is not in the manifests.</summary>
+    public const string UnknownModel = "MM2502";
+
+    /// <summary>cache verify: a cached blob's bytes no longer match its sha256 (it was removed).</summary>
+    public const string CorruptBlob = "MM2503";
 }
 
 /// <summary>An error that ends a command: printed as one line <c>error MM2xxx: ...</c> and mapped to an exit code.</summary>

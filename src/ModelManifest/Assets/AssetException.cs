@@ -8,12 +8,16 @@ public sealed class AssetException : Exception
         : base(Compose(code, message, attempts), innerException)
     {
         Code = code;
+        Reason = message;
         Asset = asset;
         Attempts = attempts ?? Array.Empty<SourceAttempt>();
     }
 
     /// <summary>The stable error code (<see cref="AssetErrorCodes"/>).</summary>
     public string Code { get; }
+
+    /// <summary>The reason alone: no code, no source list (for callers that format those themselves).</summary>
+    public string Reason { get; }
 
     /// <summary>The asset concerned, when there is one.</summary>
     public AssetKey? Asset { get; }

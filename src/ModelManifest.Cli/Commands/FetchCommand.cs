@@ -1,0 +1,225 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ModelManifest.Assets;
+using ModelManifest.Cli.Output;
+using ModelManifest.Reading;
+using Spectre.Console;
+
+namespace ModelManifest.Cli.Commands;
+
+/// <summary>
+/// <c>fetch &lt;model&gt;… --manifest &lt;file|folder&gt;… [--source &lt;folder|url&gt;…]</c>: resolves every asset of the
+/// named models (latest version, or <c>id@version</c>) through the asset engine into the shared cache, with a progress
+/// bar per asset, and says which source served what. Sources are asked in the order given, then the manifests' URLs.
+/// </summary>
+internal static class FetchCommand
+{
+    public static Command Create()
+    {
+        var models = new Argument<string[]>("models") { Description = "Model ids, or id@version; all models when omitted.", Arity = ArgumentArity.ZeroOrMore };
+        var manifests = new Option<string[]>("--manifest", "-m") { Description = "Manifest files or folders (searched for *.models.json).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var sources = new Option<string[]>("--source", "-s") { Description = "Folder or http(s) base URL to fetch from, in priority order (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var cacheRoot = new Option<string?>("--cache") { Description = "Cache folder (default: MODELMANIFEST_CACHE, XDG_CACHE_HOME/modelmanifest or ~/.cache/modelmanifest)." };
+        var offline = new Option<bool>("--offline") { Description = "Open no connection: only the cache and folder sources." };
+        var token = new Option<string?>("--token-env") { Description = "Environment variable holding a bearer token for the http sources." };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var command = new Command("fetch", "Fetch the assets of models into the shared cache through prioritized sources.")
+        {
+            models, manifests, sources, cacheRoot, offline, token, json,
+        };
+        command.SetAction(parse => CommandHost.Run(parse, host => Run(host,
+            parse.GetValue(models) ?? [], parse.GetValue(manifests) ?? [], parse.GetValue(sources) ?? [],
+            parse.GetValue(cacheRoot), parse.GetValue(offline), parse.GetValue(token), parse.GetValue(json))));
+        return command;
+    }
+
+    private static int Run(CommandHost host, string[] wanted, string[] manifestPaths, string[] sourceSpecs, string? cacheRoot, bool offline, string? tokenVariable, bool asJson)
+    {
+        ManifestSnapshot snapshot = LoadManifests(host, manifestPaths);
+        List<ModelInfo> selected = Select(snapshot, wanted);
+        var assets = selected.SelectMany(m => snapshot.GetAssets(m)).DistinctBy(a => a.Sha256).ToList();
+
+        var cache = cacheRoot is null ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(cacheRoot));
+        var manager = new AssetManager(cache, new AssetManagerOptions { Offline = offline });
+        var disposables = new List<IDisposable>();
+        int priority = 0;
+        foreach (string spec in sourceSpecs)
+        {
+            IAssetSource source = spec.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                ? new HttpAssetSource(new HttpAssetSourceOptions
+                {
+                    BaseUrl = new Uri(spec.EndsWith('/') ? spec : spec + "/"),
+                    UseUrlHints = false,
+                    Credential = tokenVariable is null ? null : HttpCredential.BearerFromEnvironment(tokenVariable),
+                })
+                : new DirectoryAssetSource(Path.GetFullPath(spec));
+            if (source is IDisposable d)
+            {
+                disposables.Add(d);
+            }
+
+            manager.AddSource(source, priority += 10);
+        }
+
+        if (assets.Any(a => !a.Urls.IsEmpty))
+        {
+            var hints = new HttpAssetSource(new HttpAssetSourceOptions { UseUrlHints = true, Name = "manifest urls" });
+            disposables.Add(hints);
+            manager.AddSource(hints, int.MaxValue);
+        }
+
+        try
+        {
+            var results = FetchAll(host, manager, assets);
+            return Report(host, results, asJson);
+        }
+        finally
+        {
+            disposables.ForEach(d => d.Dispose());
+        }
+    }
+
+    private static ManifestSnapshot LoadManifests(CommandHost host, string[] paths)
+    {
+        var files = new List<string>();
+        foreach (string path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*.models.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                files.Add(CommandHost.RequireFile(path));
+            }
+        }
+
+        var read = ManifestReader.ReadFiles(files);
+        var errors = read.SelectMany(r => r.Diagnostics).Where(d => d.Severity == ManifestSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            errors.ForEach(d => host.Error.WriteLine(d.ToString()));
+            throw new CliException(Diagnostics.ManifestInvalid, $"{errors.Count} error(s) in the manifests; nothing was fetched", ExitCodes.Findings);
+        }
+
+        var merged = ManifestMerger.Merge(read.Select(r => new ManifestMergeInput(r.Document!, r.Path!)));
+        var mergeErrors = merged.Diagnostics.Where(d => d.Severity == ManifestSeverity.Error).ToList();
+        if (mergeErrors.Count > 0)
+        {
+            mergeErrors.ForEach(d => host.Error.WriteLine(d.ToString()));
+            throw new CliException(Diagnostics.ManifestInvalid, "the manifests conflict; nothing was fetched", ExitCodes.Findings);
+        }
+
+        return merged.Snapshot;
+    }
+
+    private static List<ModelInfo> Select(ManifestSnapshot snapshot, string[] wanted)
+    {
+        if (wanted.Length == 0)
+        {
+            return [.. snapshot.Models];
+        }
+
+        var selected = new List<ModelInfo>();
+        foreach (string item in wanted)
+        {
+            int at = item.LastIndexOf('@');
+            ModelInfo? model = at > 0 ? snapshot.Get(item[..at], item[(at + 1)..]) : snapshot.GetLatest(item);
+            selected.Add(model ?? throw new CliException(Diagnostics.UnknownModel,
+                $"model '{item}' is not in the manifests (known: {string.Join(", ", snapshot.Models.Select(m => m.Id + "@" + m.Version))})"));
+        }
+
+        return selected;
+    }
+
+    private sealed record Outcome(AssetInfo Asset, AssetResult? Result, AssetException? Error);
+
+    private static List<Outcome> FetchAll(CommandHost host, AssetManager manager, List<AssetInfo> assets)
+    {
+        var outcomes = new List<Outcome>();
+        async Task<Outcome> One(AssetInfo asset, IProgress<AssetProgress>? progress)
+        {
+            try
+            {
+                return new Outcome(asset, await manager.GetAsync(asset, progress).ConfigureAwait(false), null);
+            }
+            catch (AssetException e)
+            {
+                return new Outcome(asset, null, e);
+            }
+        }
+
+        if (host.Plain)
+        {
+            foreach (AssetInfo asset in assets)
+            {
+                outcomes.Add(One(asset, null).GetAwaiter().GetResult());
+            }
+
+            return outcomes;
+        }
+
+        host.Console.Progress().AutoClear(false).Columns(
+            new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+            .Start(context =>
+            {
+                foreach (AssetInfo asset in assets)
+                {
+                    ProgressTask task = context.AddTask(Markup.Escape(asset.Key.ToString()), maxValue: Math.Max(1, asset.Size));
+                    var progress = new SynchronousProgress(p => task.Value = p.BytesDone);
+                    outcomes.Add(One(asset, progress).GetAwaiter().GetResult());
+                    task.Value = task.MaxValue;
+                }
+            });
+        return outcomes;
+    }
+
+    private static int Report(CommandHost host, List<Outcome> outcomes, bool asJson)
+    {
+        if (asJson)
+        {
+            var array = new JsonArray();
+            foreach (var o in outcomes)
+            {
+                array.Add(new JsonObject
+                {
+                    ["asset"] = o.Asset.Key.ToString(),
+                    ["sha256"] = o.Asset.Sha256,
+                    ["size"] = o.Asset.Size,
+                    ["source"] = o.Result is null ? null : o.Result.SourceName ?? "cache",
+                    ["path"] = o.Result?.CachePath,
+                    ["error"] = o.Error?.Code,
+                    ["message"] = o.Error?.Message,
+                });
+            }
+
+            host.Output.WriteLine(array.ToJsonString(Json.Indented));
+        }
+        else
+        {
+            var table = new Table().AddColumns("asset", "size", "served by", "cache path");
+            foreach (var o in outcomes)
+            {
+                table.AddRow(Markup.Escape(o.Asset.Key.ToString()), CacheCommand.Size(o.Asset.Size),
+                    Markup.Escape(o.Result is null ? "FAILED" : o.Result.SourceName ?? "cache"), Markup.Escape(o.Result?.CachePath ?? ""));
+            }
+
+            host.Console.Write(table);
+        }
+
+        foreach (var o in outcomes.Where(o => o.Error is not null))
+        {
+            string sources = o.Error!.Attempts.Count == 0 ? string.Empty : " Sources asked: " + string.Join("; ", o.Error.Attempts.Select(a => a.ToString()));
+            host.WriteError(o.Error.Code, $"{o.Asset.Key}: {o.Error.Reason}{sources}");
+        }
+
+        return outcomes.Any(o => o.Error is not null) ? ExitCodes.Findings : ExitCodes.Ok;
+    }
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder updates).</summary>
+    private sealed class SynchronousProgress(Action<AssetProgress> report) : IProgress<AssetProgress>
+    {
+        public void Report(AssetProgress value) => report(value);
+    }
+}
