@@ -121,8 +121,14 @@ internal sealed class AssetSourceFactory : IDisposable
                     $"ModelAssetSource '{item.ItemSpec}': type '{typeName}' was not found in '{assemblyFile}' or does not implement ModelManifest.Assets.IAssetSource.");
             }
 
-            var settings = item.CloneCustomMetadata().Cast<System.Collections.DictionaryEntry>()
-                .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.OrdinalIgnoreCase);
+            // Keys, not entries: MSBuild's metadata dictionary enumerates KeyValuePairs, not DictionaryEntry.
+            System.Collections.IDictionary custom = item.CloneCustomMetadata();
+            var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (object key in custom.Keys)
+            {
+                settings[(string)key] = custom[key] as string ?? string.Empty;
+            }
+
             settings["Include"] = item.ItemSpec;
             var withSettings = type.GetConstructor([typeof(IReadOnlyDictionary<string, string>)]);
             return (IAssetSource)(withSettings is not null ? withSettings.Invoke([settings]) : Activator.CreateInstance(type)!);

@@ -211,4 +211,52 @@ public sealed class BuildEndToEndTests : IAsyncLifetime
         Assert.Equal(big.Bytes, File.ReadAllBytes(Path.Combine(a.OutputDirectory, "models", "shared.bin")));
         Assert.Equal(big.Bytes, File.ReadAllBytes(Path.Combine(b.OutputDirectory, "models", "shared.bin")));
     }
+
+    [Fact]
+    public void A_user_written_source_type_from_an_assembly_serves_assets()
+    {
+        // A class library that implements IAssetSource against the packed ModelManifest package: files stored by sha256.
+        string store = Directory.CreateDirectory(Path.Combine(_root, "store")).FullName;
+        File.WriteAllBytes(Path.Combine(store, _tokenizer.Sha256), _tokenizer.Bytes);
+        var library = new ConsumerProject(_packages, _root, "sources", _cache, outputType: "Library",
+            extraProperties: "<EnableModelAssetResolution>false</EnableModelAssetResolution>");
+        File.WriteAllText(Path.Combine(library.Directory, "Sha256StoreSource.cs"), """
+            using ModelManifest;
+            using ModelManifest.Assets;
+
+            namespace Sources;
+
+            /// <summary>Serves files named by their sha256 from the folder in the item's Root metadata.</summary>
+            public sealed class Sha256StoreSource(IReadOnlyDictionary<string, string> settings) : IAssetSource
+            {
+                private readonly string _root = settings["Root"];
+
+                public string Name => "sha256-store:" + _root;
+
+                public bool RequiresNetwork => false;
+
+                public ValueTask<AssetAvailability> ProbeAsync(AssetInfo asset, CancellationToken cancellationToken) =>
+                    ValueTask.FromResult(File.Exists(Path.Combine(_root, asset.Sha256)) ? AssetAvailability.Yes(asset.Size) : AssetAvailability.No("not in the store"));
+
+                public ValueTask<AssetContent> OpenReadAsync(AssetInfo asset, long offset, CancellationToken cancellationToken) =>
+                    ValueTask.FromResult(AssetContent.FromFile(Path.Combine(_root, asset.Sha256), offset));
+            }
+            """);
+        AssertSucceeded(library.Build());
+        string dll = Path.Combine(library.OutputDirectory, "sources.dll");
+
+        var app = App(mirror: true, http: false).WithManifest("demo.models.json", SampleAsset.Manifest(_weights, _tokenizer));
+        File.WriteAllText(Path.Combine(app.Directory, "Directory.Build.targets"), $$"""
+            <Project>
+              <ItemGroup>
+                <ModelAssetSource Include="store" Type="Sources.Sha256StoreSource" AssemblyFile="{{dll}}" Root="{{store}}" Priority="50" />
+              </ItemGroup>
+            </Project>
+            """);
+        var build = app.Build();
+        AssertSucceeded(build);
+        Assert.Contains($"Model asset tokenizer@v1 (tokenizer.json, 0.10 MB): from sha256-store:{store}", build.Output, StringComparison.Ordinal);
+        Assert.Contains($"Model asset weights (weights.bin, 2.00 MB): from directory:{_mirror}", build.Output, StringComparison.Ordinal);
+        Assert.Equal(0, _server.RequestCount);
+    }
 }
