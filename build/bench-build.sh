@@ -49,8 +49,9 @@ manifest() { echo "{ \"schemaVersion\": \"1.1\", \"models\": [{ \"id\": \"m\", \
 pkg='<PackageReference Include="ModelManifest.Build" Version="0.1.0" />'
 app with "$pkg<ModelAssetSource Include=\"$url\" PathTemplate=\"{fileName}\" />" "$(manifest asset.bin "$size" "$sha")"
 app plain "" ""
+app runtime '<PackageReference Include="ModelManifest" Version="0.1.0" />' ""
 app big "$pkg<ModelAssetSource Include=\"$work/mirror\" />" "$(manifest big.bin "$bigsize" "$bigsha")"
-for p in with plain big; do (cd "$work/$p" && dotnet restore -v:q >/dev/null); done
+for p in with plain runtime big; do (cd "$work/$p" && dotnet restore -v:q >/dev/null); done
 export MODELMANIFEST_CACHE="$work/cache"
 
 echo; echo "== 1. first build, empty cache, ${ASSET_MB} MB from loopback HTTP"
@@ -60,10 +61,13 @@ t=$(now); (cd "$work/plain" && dotnet build --no-restore -v:q -nologo >/dev/null
 printf "with package: %.2f s   curl -o: %.2f s + plain build: %.2f s = %.2f s   ratio %.2f\n" "$first_with" "$curl_s" "$first_plain" "$(echo "$curl_s + $first_plain" | bc)" "$(echo "$first_with / ($curl_s + $first_plain)" | bc -l)"
 
 echo; echo "== 2. no-op build (median of $N)"
-for p in with plain; do
+for p in with plain runtime; do
+  (cd "$work/$p" && dotnet build --no-restore -v:q -nologo >/dev/null) # warm: the first build of "runtime" is not a no-op
   for _ in $(seq 1 "$N"); do t=$(now); (cd "$work/$p" && dotnet build --no-restore -v:q -nologo >/dev/null); elapsed "$t"; done | median > "$work/$p.noop"
 done
 printf "with package: %.2f s   without: %.2f s   ratio %.3f\n" "$(cat "$work/with.noop")" "$(cat "$work/plain.noop")" "$(echo "$(cat "$work/with.noop") / $(cat "$work/plain.noop")" | bc -l)"
+printf "app referencing only the ModelManifest runtime package (no build logic): %.2f s   ratio with/that %.3f\n" "$(cat "$work/runtime.noop")" "$(echo "$(cat "$work/with.noop") / $(cat "$work/runtime.noop")" | bc -l)"
+(cd "$work/with" && dotnet build --no-restore -nologo -v:m -clp:PerformanceSummary | grep -E "^ +[0-9]+ ms  _?ModelAsset" | awk '{ s += $1 } END { printf "ModelManifest.Build targets in that no-op build: %d ms (MSBuild PerformanceSummary)\n", s }')
 
 echo; echo "== 3. bundling a ${BIG_MB} MB asset into bin/ (cached), link vs copy"
 (cd "$work/big" && dotnet build --no-restore -v:q -nologo -p:ModelAssetLinkMode=Copy >/dev/null) # fills the cache
