@@ -7,6 +7,11 @@ internal sealed class StallGuardStream : Stream
     private readonly IDisposable _owner;
     private readonly TimeSpan _stallTimeout;
 
+    // One timer source reused across reads (re-armed per read): a new linked source and timer for every network read
+    // cost more than the read itself at loopback speeds.
+    private CancellationTokenSource? _stall;
+    private CancellationToken _stallFor;
+
     public StallGuardStream(Stream inner, IDisposable owner, TimeSpan stallTimeout)
     {
         _inner = inner;
@@ -30,11 +35,17 @@ internal sealed class StallGuardStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stall.CancelAfter(_stallTimeout);
+        if (_stall is null || _stallFor != cancellationToken || !_stall.TryReset())
+        {
+            _stall?.Dispose();
+            _stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _stallFor = cancellationToken;
+        }
+
+        _stall.CancelAfter(_stallTimeout);
         try
         {
-            return await _inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+            return await _inner.ReadAsync(buffer, _stall.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -63,6 +74,7 @@ internal sealed class StallGuardStream : Stream
         {
             _inner.Dispose();
             _owner.Dispose();
+            _stall?.Dispose();
         }
 
         base.Dispose(disposing);
