@@ -70,6 +70,24 @@ public sealed class ManifestMergerTests
     }
 
     [Fact]
+    public void Assets_of_a_manifest_with_an_unsupported_major_do_not_resolve_references()
+    {
+        string dir = Directory.CreateTempSubdirectory("mm-set-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "a.models.json"), """{ "schemaVersion": "1.1", "models": [{ "id": "x", "version": "1.0.0", "assets": [{ "id": "w" }] }] }""");
+            File.WriteAllText(Path.Combine(dir, "b.models.json"), $$"""{ "schemaVersion": "2.0", "assets": [{ "id": "w", "fileName": "w.bin", "size": 1, "sha256": "{{ShaA}}" }] }""");
+            var results = ManifestReader.ReadFiles(Directory.GetFiles(dir).Order());
+            Assert.Contains(results[0].Diagnostics, d => d.Id == "MM0202");
+            Assert.Equal("MM0011", Assert.Single(results[1].Diagnostics).Id);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void ReadFiles_resolves_references_across_the_set()
     {
         string dir = Directory.CreateTempSubdirectory("mm-set-").FullName;

@@ -46,7 +46,7 @@ public static class ManifestSyntaxReader
             SemanticValidator.ValidateReferences(root, keys, path, lines, diagnostics);
         }
 
-        return new ManifestSyntaxResult(path, root, lines, diagnostics, version);
+        return new ManifestSyntaxResult(path, root, lines, diagnostics, version, validated: true);
     }
 
     /// <summary>Resolves the asset references of several manifests against the assets all of them define.</summary>
@@ -55,7 +55,7 @@ public static class ManifestSyntaxReader
         var keys = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var m in manifests)
         {
-            if (m.Root is not null)
+            if (m.Root is not null && m.IsValidated)
             {
                 SemanticValidator.CollectAssetKeys(m.Root, keys);
             }
@@ -63,7 +63,7 @@ public static class ManifestSyntaxReader
 
         foreach (var m in manifests)
         {
-            if (m.Root is not null && m.SchemaVersion is not null)
+            if (m.Root is not null && m.IsValidated)
             {
                 SemanticValidator.ValidateReferences(m.Root, keys, m.Path, m.Lines, m.MutableDiagnostics);
             }

@@ -5,8 +5,9 @@ namespace ModelManifest.Reading;
 /// <summary>A manifest read to a validated syntax tree: what the generator and the runtime binder start from.</summary>
 public sealed class ManifestSyntaxResult
 {
-    internal ManifestSyntaxResult(string? path, JsonObjectSyntax? root, SourceLineMap lines, List<ManifestDiagnostic> diagnostics, string? schemaVersion)
+    internal ManifestSyntaxResult(string? path, JsonObjectSyntax? root, SourceLineMap lines, List<ManifestDiagnostic> diagnostics, string? schemaVersion, bool validated = false)
     {
+        IsValidated = validated;
         Path = path;
         Root = root;
         Lines = lines;
@@ -27,6 +28,9 @@ public sealed class ManifestSyntaxResult
     public IReadOnlyList<ManifestDiagnostic> Diagnostics { get; }
 
     internal List<ManifestDiagnostic> MutableDiagnostics => (List<ManifestDiagnostic>)Diagnostics;
+
+    /// <summary>Whether the structural and semantic layers ran (the schema version was readable and supported).</summary>
+    public bool IsValidated { get; }
 
     /// <summary>The manifest's <c>schemaVersion</c>, when it could be read.</summary>
     public string? SchemaVersion { get; }
