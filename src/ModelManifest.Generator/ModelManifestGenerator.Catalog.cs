@@ -73,9 +73,7 @@ internal static class CatalogBuilder
                     }
 
                     string hint = isGood && allKeys.Contains(key) ? " that generates code (the manifest defining it has errors)"
-                        : reference.Tag is not null && known.Contains(reference.Id) ? " (an untagged '" + reference.Id + "' exists)"
-                        : reference.Tag is null && known.Any(k => k.StartsWith(reference.Id + "@", StringComparison.Ordinal)) ? " (only tagged variants exist; add a \"tag\")"
-                        : string.Empty;
+                        : SemanticValidator.DescribeNearMiss(known, reference.Id, reference.Tag);
                     diagnostics.Add(Parser.At(DiagnosticDescriptors.UnresolvedAssetReference,
                         Format(ManifestDiagnosticDescriptors.UnresolvedAssetReference, reference.ModelId, key, hint), reference.Location));
                     failed = true;

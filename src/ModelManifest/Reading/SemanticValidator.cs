@@ -93,14 +93,20 @@ public static class SemanticValidator
                 string key = FormatKey(id.Value, tag);
                 if (!knownAssets.Contains(key))
                 {
-                    string hint = tag is not null && knownAssets.Contains(FormatKey(id.Value, null)) ? " (an untagged '" + id.Value + "' exists)"
-                        : tag is null && HasAnyTag(knownAssets, id.Value) ? " (only tagged variants exist; add a \"tag\")"
-                        : string.Empty;
-                    Add(diagnostics, ManifestDiagnosticDescriptors.UnresolvedAssetReference, path, lines, reference.Span, modelId, key, hint);
+                    Add(diagnostics, ManifestDiagnosticDescriptors.UnresolvedAssetReference, path, lines, reference.Span, modelId, key, DescribeNearMiss(knownAssets, id.Value, tag));
                 }
             }
         }
     }
+
+    /// <summary>
+    /// The hint for an unresolved reference (MM0202) when a near miss exists: an untagged asset for a tagged reference,
+    /// or only tagged variants for an untagged one. Empty when there is none.
+    /// </summary>
+    public static string DescribeNearMiss(ICollection<string> knownAssets, string id, string? tag)
+        => tag is not null && knownAssets.Contains(FormatKey(id, null)) ? " (an untagged '" + id + "' exists)"
+         : tag is null && HasAnyTag(knownAssets, id) ? " (only tagged variants exist; add a \"tag\")"
+         : string.Empty;
 
     /// <summary>Collects the asset keys a manifest defines.</summary>
     public static void CollectAssetKeys(JsonObjectSyntax manifest, ICollection<string> keys)
