@@ -16,6 +16,8 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet build -c Release -nodeReuse:false tests/ModelManifest.Assets.Bench >/dev/null
+# The loopback server is the demo's (Kestrel static files with Range), shared by every script.
+dotnet build -c Release -nodeReuse:false build/demo/DemoHost >/dev/null
 BENCH=(dotnet tests/ModelManifest.Assets.Bench/bin/Release/net10.0/ModelManifest.Assets.Bench.dll)
 mkdir -p "$WORK/served" "$WORK/local"
 
@@ -23,10 +25,10 @@ echo "== preparing files ($DL_BYTES and $LOCAL_BYTES bytes)"
 DL_SHA=$("${BENCH[@]}" make "$WORK/served/dl.bin" "$DL_BYTES")
 LOCAL_SHA=$("${BENCH[@]}" make "$WORK/local/local.bin" "$LOCAL_BYTES")
 
-"${BENCH[@]}" serve "$WORK/served" "$WORK/port" &
+dotnet build/demo/DemoHost/bin/Release/net10.0/DemoHost.dll serve "$WORK/served" "$WORK/port" >/dev/null &
 SERVER_PID=$!
 while [ ! -s "$WORK/port" ]; do sleep 0.1; done
-URL="http://127.0.0.1:$(cat "$WORK/port")/dl.bin"
+URL="$(cat "$WORK/port")/dl.bin"
 curl -s -o /dev/null "$URL"   # warm the server and the page cache of the served file
 
 echo "== download $DL_BYTES bytes over loopback"

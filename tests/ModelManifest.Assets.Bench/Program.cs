@@ -1,19 +1,9 @@
 // Asset engine benchmarks. Modes (see build/bench-assets.sh):
 //   make <file> <bytes>                         write pseudo-random bytes, print sha256
-//   serve <dir> <portFile>                      Kestrel on 127.0.0.1 serving <dir> with Range support
 //   download <cacheRoot> <url> <bytes> <sha> [no-fsync]  fetch into the cache with verification; print seconds and peak RSS
 //   local <cacheRoot> <file> <bytes> <sha> <targetDir>   import, then time "is it cached", Verify and materialize
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using ModelManifest;
 using ModelManifest.Assets;
 using ModelManifest.Assets.Tests.Infrastructure;
@@ -24,9 +14,6 @@ switch (args[0])
     case "make":
         Console.WriteLine(TestFiles.WriteLarge(args[1], long.Parse(args[2], invariant), 42));
         return 0;
-    case "serve":
-        await ServeAsync(args[1], args[2]);
-        return 0;
     case "download":
         return await DownloadAsync(args[1], new Uri(args[2]), long.Parse(args[3], invariant), args[4], durable: args.Length < 6 || args[5] != "no-fsync");
     case "local":
@@ -34,19 +21,6 @@ switch (args[0])
     default:
         Console.Error.WriteLine("unknown mode");
         return 2;
-}
-
-static async Task ServeAsync(string directory, string portFile)
-{
-    var builder = WebApplication.CreateSlimBuilder();
-    builder.Logging.ClearProviders();
-    builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-    var app = builder.Build();
-    app.MapGet("/{name}", (string name) => Results.File(Path.Combine(directory, Path.GetFileName(name)), "application/octet-stream", enableRangeProcessing: true));
-    await app.StartAsync();
-    var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-    File.WriteAllText(portFile, new Uri(address).Port.ToString(CultureInfo.InvariantCulture));
-    await app.WaitForShutdownAsync();
 }
 
 static async Task<int> DownloadAsync(string cacheRoot, Uri url, long size, string sha, bool durable)
