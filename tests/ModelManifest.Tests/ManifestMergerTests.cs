@@ -71,33 +71,29 @@ public sealed class ManifestMergerTests
 
     [Fact]
     public void Assets_of_a_manifest_with_an_unsupported_major_do_not_resolve_references()
-    {
-        string dir = Directory.CreateTempSubdirectory("mm-set-").FullName;
-        try
+        => WithModelAndAssetFiles(assetsSchemaVersion: "2.0", (dir, results) =>
         {
-            File.WriteAllText(Path.Combine(dir, "a.models.json"), """{ "schemaVersion": "1.1", "models": [{ "id": "x", "version": "1.0.0", "assets": [{ "id": "w" }] }] }""");
-            File.WriteAllText(Path.Combine(dir, "b.models.json"), $$"""{ "schemaVersion": "2.0", "assets": [{ "id": "w", "fileName": "w.bin", "size": 1, "sha256": "{{ShaA}}" }] }""");
-            var results = ManifestReader.ReadFiles(Directory.GetFiles(dir).Order());
             Assert.Contains(results[0].Diagnostics, d => d.Id == "MM0202");
             Assert.Equal("MM0011", Assert.Single(results[1].Diagnostics).Id);
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
-    }
+        });
 
     [Fact]
     public void ReadFiles_resolves_references_across_the_set()
+        => WithModelAndAssetFiles(assetsSchemaVersion: "1.1", (dir, results) =>
+        {
+            Assert.All(results, r => Assert.Empty(r.Diagnostics));
+            Assert.True(ManifestReader.ReadFile(Path.Combine(dir, "a.models.json")).HasErrors); // alone, it dangles
+        });
+
+    /// <summary>a.models.json: a model referencing asset "w"; b.models.json: asset "w" under the given schema version.</summary>
+    private static void WithModelAndAssetFiles(string assetsSchemaVersion, Action<string, ImmutableArray<ManifestReadResult>> check)
     {
         string dir = Directory.CreateTempSubdirectory("mm-set-").FullName;
         try
         {
             File.WriteAllText(Path.Combine(dir, "a.models.json"), """{ "schemaVersion": "1.1", "models": [{ "id": "x", "version": "1.0.0", "assets": [{ "id": "w" }] }] }""");
-            File.WriteAllText(Path.Combine(dir, "b.models.json"), $$"""{ "schemaVersion": "1.1", "assets": [{ "id": "w", "fileName": "w.bin", "size": 1, "sha256": "{{ShaA}}" }] }""");
-            var results = ManifestReader.ReadFiles(Directory.GetFiles(dir).Order());
-            Assert.All(results, r => Assert.Empty(r.Diagnostics));
-            Assert.True(ManifestReader.ReadFile(Path.Combine(dir, "a.models.json")).HasErrors); // alone, it dangles
+            File.WriteAllText(Path.Combine(dir, "b.models.json"), $$"""{ "schemaVersion": "{{assetsSchemaVersion}}", "assets": [{ "id": "w", "fileName": "w.bin", "size": 1, "sha256": "{{ShaA}}" }] }""");
+            check(dir, ManifestReader.ReadFiles(Directory.GetFiles(dir).Order()));
         }
         finally
         {

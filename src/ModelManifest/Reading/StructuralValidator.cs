@@ -63,15 +63,7 @@ public sealed class StructuralValidator
 
     private void CheckString(JsonStringSyntax s, SchemaNode schema, JsonPath location)
     {
-        int length = s.Value.Length;
-        if (schema.MinLength is int min && length < min)
-        {
-            Report(ManifestDiagnosticDescriptors.WrongLength, s.Span, location, "at least " + Plural(min, "character"), Plural(length, "character"));
-        }
-        else if (schema.MaxLength is int max && length > max)
-        {
-            Report(ManifestDiagnosticDescriptors.WrongLength, s.Span, location, "at most " + Plural(max, "character"), Plural(length, "character"));
-        }
+        CheckCount(s.Value.Length, schema.MinLength, schema.MaxLength, "character", s.Span, location);
 
         if (schema.PatternRegex is Regex regex && !IsMatch(regex, s.Value))
         {
@@ -127,17 +119,23 @@ public sealed class StructuralValidator
         }
     }
 
+    /// <summary>minLength/maxLength and minItems/maxItems: one rule (MM0105), counted in characters or items.</summary>
+    private void CheckCount(int count, int? min, int? max, string unit, SourceSpan span, JsonPath location)
+    {
+        if (min is int lo && count < lo)
+        {
+            Report(ManifestDiagnosticDescriptors.WrongLength, span, location, "at least " + Plural(lo, unit), Plural(count, unit));
+        }
+        else if (max is int hi && count > hi)
+        {
+            Report(ManifestDiagnosticDescriptors.WrongLength, span, location, "at most " + Plural(hi, unit), Plural(count, unit));
+        }
+    }
+
     private void CheckArray(JsonArraySyntax a, SchemaNode schema, JsonPath location)
     {
         int count = a.Items.Count;
-        if (schema.MinItems is int min && count < min)
-        {
-            Report(ManifestDiagnosticDescriptors.WrongLength, a.Span, location, "at least " + Plural(min, "item"), Plural(count, "item"));
-        }
-        else if (schema.MaxItems is int max && count > max)
-        {
-            Report(ManifestDiagnosticDescriptors.WrongLength, a.Span, location, "at most " + Plural(max, "item"), Plural(count, "item"));
-        }
+        CheckCount(count, schema.MinItems, schema.MaxItems, "item", a.Span, location);
 
         if (schema.Items is SchemaNode items)
         {
