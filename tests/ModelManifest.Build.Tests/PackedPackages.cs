@@ -4,7 +4,7 @@ namespace ModelManifest.Build.Tests;
 
 /// <summary>
 /// The packed ModelManifest and ModelManifest.Build packages in a local feed, shared by every end-to-end test.
-/// build/test.sh packs them once before the tests (MODELMANIFEST_E2E_FEED); run alone, the fixture packs them itself.
+/// eng/test.sh packs them once before the tests (MODELMANIFEST_E2E_FEED); run alone, the fixture packs them itself.
 /// </summary>
 public sealed class PackedPackages : IDisposable
 {

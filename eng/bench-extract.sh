@@ -2,7 +2,7 @@
 # Benchmark (not a test): `modelmanifest extract` on a 4 GiB safetensors file.
 # Measures extract with hashing against `sha256sum` of the same file in the same run, peak memory with
 # /usr/bin/time -v (Debian package "time"), and metadata-only `--no-hash`. Deletes the big file at the end.
-# Usage: build/bench-extract.sh [directory for the 4 GiB file, default: a temp dir]
+# Usage: eng/bench-extract.sh [directory for the 4 GiB file, default: a temp dir]
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

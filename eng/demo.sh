@@ -8,7 +8,7 @@
 #     runs it (it prints its typed catalog and re-hashes the bundled files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source build/consumer-workspace.sh
+source eng/consumer-workspace.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 repo="$PWD"
 work="$repo/artifacts/demo"
@@ -18,11 +18,11 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "Build and pack ModelManifest.Build"
 dotnet build ModelManifest.Build.sln -c Release -nodeReuse:false -v:q -clp:ErrorsOnly -nologo
-bash build/pack.sh >/dev/null
+bash eng/pack.sh >/dev/null
 ls artifacts/feed
 
 step "Write two real checkpoints"
-dotnet build/demo/DemoHost/bin/Release/net10.0/DemoHost.dll prepare "$work"
+dotnet samples/DemoHost/bin/Release/net10.0/DemoHost.dll prepare "$work"
 
 step "Describe them with the registrator CLI (modelmanifest extract --into)"
 cli="dotnet $repo/src/ModelManifest.Cli/bin/Release/net10.0/ModelManifest.Cli.dll"
@@ -31,7 +31,7 @@ $cli extract "$work/server/tiny-llama.gguf" --id tiny-llama --version 1.0.0 --in
 $cli validate "$work/app/models"
 
 step "Serve the GGUF from a loopback HTTP server"
-dotnet build/demo/DemoHost/bin/Release/net10.0/DemoHost.dll serve "$work/server" "$work/port" &
+dotnet samples/DemoHost/bin/Release/net10.0/DemoHost.dll serve "$work/server" "$work/port" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
@@ -39,7 +39,7 @@ url="$(cat "$work/port")/"
 echo "serving $work/server at $url"
 
 step "Create the app and build it (empty cache)"
-cp build/demo/app/DemoApp.csproj build/demo/app/Program.cs "$work/app/"
+cp samples/DemoApp/DemoApp.csproj samples/DemoApp/Program.cs "$work/app/"
 consumer_workspace "$work" "$repo/artifacts/feed"
 export MODELMANIFEST_CACHE="$work/cache"
 dotnet build "$work/app" -nodeReuse:false -v:n -p:DemoMirror="$work/mirror" -p:DemoServer="$url" | grep -E "Model asset|: (warning|error) [A-Z]+[0-9]+|Build succeeded" || true

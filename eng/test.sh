@@ -3,10 +3,10 @@
 # then runs every test project of the solution.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash build/install-prerequisites.sh
+bash eng/install-prerequisites.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 dotnet build ModelManifest.Build.sln -c Release -nodeReuse:false
-bash build/pack.sh
+bash eng/pack.sh
 export MODELMANIFEST_E2E_FEED="$PWD/artifacts/feed"
 log="$(mktemp)"
 status=0

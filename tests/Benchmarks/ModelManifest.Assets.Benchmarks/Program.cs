@@ -1,4 +1,4 @@
-// Asset engine benchmarks. Modes (see build/bench-assets.sh):
+// Asset engine benchmarks. Modes (see eng/bench-assets.sh):
 //   make <file> <bytes>                         write pseudo-random bytes, print sha256
 //   download <cacheRoot> <url> <bytes> <sha> [no-fsync]  fetch into the cache with verification; print seconds and peak RSS
 //   local <cacheRoot> <file> <bytes> <sha> <targetDir>   import, then time "is it cached", Verify and materialize

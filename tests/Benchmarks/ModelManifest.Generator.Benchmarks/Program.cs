@@ -11,7 +11,7 @@ using Microsoft.CodeAnalysis.Text;
 using ModelManifestGenerator = gen::ModelManifest.Generator.ModelManifestGenerator;
 
 // Timing of the generator over a manifest with 1,000 models and 3,000 assets (not a test; run once, read the figures):
-//   dotnet run -c Release --project tests/ModelManifest.Generator.Benchmarks
+//   dotnet run -c Release --project tests/Benchmarks/ModelManifest.Generator.Benchmarks
 // cold   = a new driver (as a fresh compiler process would have), JIT already warm: median of several runs
 // warm   = the same driver after an unrelated .cs edit: must re-parse nothing (checked with step tracking)
 // share  = generator time / (generator + compile + emit) of a consumer project holding only the catalog and one file

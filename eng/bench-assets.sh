@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Asset engine benchmarks, side by side with curl and cp, in one run. Not a test: prints figures.
-#   build/bench-assets.sh [download-bytes] [local-bytes]     (defaults: 2 GiB and 4 GiB)
+#   eng/bench-assets.sh [download-bytes] [local-bytes]     (defaults: 2 GiB and 4 GiB)
 # Needs ~ 3 x download-bytes + 3 x local-bytes free in /tmp; everything is deleted afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,17 +15,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build -c Release -nodeReuse:false tests/ModelManifest.Assets.Bench >/dev/null
+dotnet build -c Release -nodeReuse:false tests/Benchmarks/ModelManifest.Assets.Benchmarks >/dev/null
 # The loopback server is the demo's (Kestrel static files with Range), shared by every script.
-dotnet build -c Release -nodeReuse:false build/demo/DemoHost >/dev/null
-BENCH=(dotnet tests/ModelManifest.Assets.Bench/bin/Release/net10.0/ModelManifest.Assets.Bench.dll)
+dotnet build -c Release -nodeReuse:false samples/DemoHost >/dev/null
+BENCH=(dotnet tests/Benchmarks/ModelManifest.Assets.Benchmarks/bin/Release/net10.0/ModelManifest.Assets.Bench.dll)
 mkdir -p "$WORK/served" "$WORK/local"
 
 echo "== preparing files ($DL_BYTES and $LOCAL_BYTES bytes)"
 DL_SHA=$("${BENCH[@]}" make "$WORK/served/dl.bin" "$DL_BYTES")
 LOCAL_SHA=$("${BENCH[@]}" make "$WORK/local/local.bin" "$LOCAL_BYTES")
 
-dotnet build/demo/DemoHost/bin/Release/net10.0/DemoHost.dll serve "$WORK/served" "$WORK/port" >/dev/null &
+dotnet samples/DemoHost/bin/Release/net10.0/DemoHost.dll serve "$WORK/served" "$WORK/port" >/dev/null &
 SERVER_PID=$!
 while [ ! -s "$WORK/port" ]; do sleep 0.1; done
 URL="$(cat "$WORK/port")/dl.bin"

@@ -3,10 +3,10 @@
 #  1. first build on an empty cache from a loopback HTTP server vs `curl -o` of the same bytes + a plain build;
 #  2. no-op `dotnet build` of an app bundling ASSET_MB of assets vs the same app without the package (median of N);
 #  3. bundling a BIG_MB asset into bin/ with links vs copies (asset already cached).
-# Usage: bash build/bench-build.sh [ASSET_MB=1024] [BIG_MB=4096] [N=5]
+# Usage: bash eng/bench-build.sh [ASSET_MB=1024] [BIG_MB=4096] [N=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source build/consumer-workspace.sh
+source eng/consumer-workspace.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 ASSET_MB=${1:-1024}; BIG_MB=${2:-4096}; N=${3:-5}
 for tool in bc curl; do command -v $tool >/dev/null || { echo "bench-build.sh needs $tool (apt-get install $tool)"; exit 1; }; done
@@ -14,8 +14,8 @@ repo="$PWD"
 work="${TMPDIR:-/tmp}/modelmanifest-bench-build"
 rm -rf "$work"; mkdir -p "$work/served" "$work/mirror"
 
-[ -f artifacts/feed/ModelManifest.Build.0.1.0.nupkg ] || { dotnet build ModelManifest.Build.sln -c Release -v:q -nologo; bash build/pack.sh >/dev/null; }
-dotnet build build/demo/DemoHost -c Release -v:q -nologo >/dev/null
+[ -f artifacts/feed/ModelManifest.Build.0.1.0.nupkg ] || { dotnet build ModelManifest.Build.sln -c Release -v:q -nologo; bash eng/pack.sh >/dev/null; }
+dotnet build samples/DemoHost -c Release -v:q -nologo >/dev/null
 
 now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc; }
@@ -27,7 +27,7 @@ head -c "${BIG_MB}M" /dev/urandom > "$work/mirror/big.bin"
 sha=$(sha256sum "$work/served/asset.bin" | cut -c1-64); size=$(stat -c %s "$work/served/asset.bin")
 bigsha=$(sha256sum "$work/mirror/big.bin" | cut -c1-64); bigsize=$(stat -c %s "$work/mirror/big.bin")
 
-dotnet build/demo/DemoHost/bin/Release/net10.0/DemoHost.dll serve "$work/served" "$work/port" >/dev/null &
+dotnet samples/DemoHost/bin/Release/net10.0/DemoHost.dll serve "$work/served" "$work/port" >/dev/null &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
