@@ -118,7 +118,7 @@ public sealed class ResumeTests : LoopbackTestBase
 
     private bool IsLocked(AssetInfo asset)
     {
-        using var probe = CacheLock.TryAcquire(Engine.Cache.LockPath(asset.Sha256));
+        using var probe = CacheLock.TryAcquire(Engine.Cache.LockPath(asset.Sha256), out _);
         return probe is null;
     }
 

@@ -38,4 +38,10 @@ public static class AssetErrorCodes
 
     /// <summary>No sources are registered.</summary>
     public const string NoSources = "MM1012";
+
+    /// <summary>The cache volume is full (or over quota): not a source's failure, so no other source is tried; the partial download is removed.</summary>
+    public const string DiskFull = "MM1013";
+
+    /// <summary>A source's credential is unusable as configured (for example a token with non-ASCII characters): a configuration error, never retried.</summary>
+    public const string InvalidCredential = "MM1014";
 }

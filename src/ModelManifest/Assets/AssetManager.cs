@@ -27,6 +27,10 @@ public sealed class AssetManager
         Cache = cache ?? AssetCache.OpenDefault();
         _options = options ?? new AssetManagerOptions();
         _writer = new CacheWriter(Cache, _options);
+        if (Cache.SecurityWarning is { } warning)
+        {
+            _options.Log?.Invoke("warning: " + warning);
+        }
     }
 
     /// <summary>The cache this manager fills.</summary>
@@ -90,6 +94,11 @@ public sealed class AssetManager
     {
         var result = await GetAsync(asset, progress, cancellationToken).ConfigureAwait(false);
         var (path, used) = _materializer.Materialize(result.CachePath, targetDirectory, asset.FileName, mode);
+        if (used == LinkMode.Hardlink)
+        {
+            Cache.RestampAfterLink(asset.Sha256); // a new link moves the blob's ctime, not its bytes
+        }
+
         return new MaterializedAsset(result, path, used);
     }
 
@@ -259,7 +268,14 @@ public sealed class AssetManager
         var announced = false;
         while (true)
         {
-            var held = CacheLock.TryAcquire(lockPath);
+            var held = CacheLock.TryAcquire(lockPath, out var locksUnavailable);
+            if (held is null && locksUnavailable)
+            {
+                // A lock file that cannot be opened (read-only cache, another user's lock) is not a holder: do not wait for one.
+                _options.Log?.Invoke($"{asset.Key}: the lock file cannot be opened; fetching without a lock.");
+                return Cache.TryGet(asset.Sha256, asset.Size, out var ready) ? (null, ready) : (null, null);
+            }
+
             if (held is not null)
             {
                 if (Cache.Check(asset.Sha256, asset.Size) == AssetCache.FastState.NeedsVerify)

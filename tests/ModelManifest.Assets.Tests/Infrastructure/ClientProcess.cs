@@ -32,11 +32,14 @@ public sealed class ClientProcess : IDisposable
         get { lock (_error) { return _error.ToString(); } }
     }
 
-    public static ClientProcess Start(string cacheRoot, Uri baseUrl, AssetInfo asset, bool disableFileLocks = false)
+    /// <summary>The user id the tests can run a client as, to see what another (non-root) user sees; null when not possible here.</summary>
+    public static int? OtherUserId => Environment.UserName == "root" && File.Exists("/usr/bin/setpriv") ? 65534 : null;
+
+    public static ClientProcess Start(string cacheRoot, Uri baseUrl, AssetInfo asset, bool disableFileLocks = false, int? asUser = null)
     {
         var dll = typeof(ClientProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestClientDll").Value!;
         Assert.True(File.Exists(dll), $"TestClient not built at {dll}");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(asUser is null ? "dotnet" : "/usr/bin/setpriv")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -46,6 +49,19 @@ public sealed class ClientProcess : IDisposable
         {
             // .NET then takes no OS lock for FileShare.None: what a network file system with broken locks looks like.
             start.Environment["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1";
+        }
+
+        if (asUser is { } uid)
+        {
+            // A real other user: root's bypass of file modes is gone, so read-only and foreign files behave as they do for users.
+            var id = uid.ToString(CultureInfo.InvariantCulture);
+            foreach (var argument in new[] { "--reuid=" + id, "--regid=" + id, "--clear-groups", "dotnet" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["HOME"] = Path.GetTempPath();
+            start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
         }
 
         foreach (var argument in new[] { "exec", dll, cacheRoot, baseUrl.AbsoluteUri, asset.Id, asset.FileName, asset.Size.ToString(CultureInfo.InvariantCulture), asset.Sha256 })

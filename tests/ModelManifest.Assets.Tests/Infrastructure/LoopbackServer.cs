@@ -137,6 +137,11 @@ public sealed class LoopbackServer : IAsyncDisposable
             {
                 file.FailFirst--;
                 context.Response.StatusCode = 503;
+                if (file.RetryAfter is not null)
+                {
+                    context.Response.Headers.RetryAfter = file.RetryAfter;
+                }
+
                 return;
             }
         }
@@ -177,7 +182,7 @@ public sealed class LoopbackServer : IAsyncDisposable
         long sent = 0;
         while (true)
         {
-            var limit = buffer.Length;
+            var limit = file.TrickleDelay > TimeSpan.Zero ? 1 : buffer.Length;
             if (drop)
             {
                 limit = (int)Math.Min(limit, file.DropAfterBytes - sent);
@@ -231,9 +236,16 @@ public sealed class LoopbackServer : IAsyncDisposable
             sent += read;
             record.AddBytes(read);
             Interlocked.Add(ref _bytesSent, read);
-            if (file.ChunkDelay > TimeSpan.Zero)
+            if (file.ChunkDelay > TimeSpan.Zero || file.TrickleDelay > TimeSpan.Zero)
             {
-                await Task.Delay(file.ChunkDelay);
+                try
+                {
+                    await Task.Delay(file.ChunkDelay + file.TrickleDelay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }

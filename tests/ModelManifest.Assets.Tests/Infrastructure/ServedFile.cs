@@ -53,4 +53,10 @@ public sealed class ServedFile
 
     /// <summary>Pause this long after each 1 MiB chunk (to catch a download in the middle).</summary>
     public TimeSpan ChunkDelay { get; set; }
+
+    /// <summary>Send the body one byte at a time with this pause after each byte (a server that trickles but never stalls).</summary>
+    public TimeSpan TrickleDelay { get; set; }
+
+    /// <summary>When set, sent as the Retry-After header with the <see cref="FailFirst"/> 503 answers.</summary>
+    public string? RetryAfter { get; set; }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 
 namespace ModelManifest.Assets;
 
@@ -12,11 +11,13 @@ namespace ModelManifest.Assets;
 /// <code>
 /// CACHEDIR.TAG                          marks the folder as a cache for backup tools
 /// blobs/sha256/ab/abcd…                 a verified, read-only blob (name = its full digest)
-/// blobs/sha256/ab/abcd….stamp           size + modification time memo; its own mtime = last use
+/// blobs/sha256/ab/abcd….stamp           identity memo (device, inode, size, mtime, ctime); its own mtime = last use
 /// blobs/sha256/ab/abcd….partial         an interrupted download, only written under the digest's lock
 /// blobs/sha256/ab/abcd….&lt;pid&gt;-&lt;n&gt;.tmp  a process's private download in progress
 /// locks/abcd….lock                      the digest's advisory lock file (empty)
 /// </code>
+/// How bytes get in (claim, write, commit or release; links and other users' files never written through) is
+/// <see cref="CacheWriteProtocol"/>; this class is the public face: lookup, verification, listing and housekeeping.
 /// </remarks>
 public sealed class AssetCache
 {
@@ -26,22 +27,37 @@ public sealed class AssetCache
     private const string CacheDirTagContent =
         "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by ModelManifest.\n# For information about cache directory tags see https://bford.info/cachedir/\n";
 
+    private readonly CacheLayout _layout;
+    private readonly BlobStamps _stamps;
+
     /// <summary>Opens (and creates when needed) a cache rooted at <paramref name="root"/>.</summary>
     public AssetCache(string root)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
-        Directory.CreateDirectory(Path.Combine(Root, "blobs", "sha256"));
-        Directory.CreateDirectory(Path.Combine(Root, "locks"));
+        _layout = new CacheLayout(Root);
+        _stamps = new BlobStamps(_layout);
+        Protocol = new CacheWriteProtocol(_layout, _stamps);
+        Directory.CreateDirectory(_layout.BlobsRoot);
+        Directory.CreateDirectory(_layout.LocksRoot);
         var tag = Path.Combine(Root, "CACHEDIR.TAG");
-        if (!File.Exists(tag))
+        if (FileIdentity.Of(tag) is null)
         {
-            WriteAtomically(tag, CacheDirTagContent);
+            AtomicText.Write(tag, CacheDirTagContent);
         }
+
+        SecurityWarning = CheckRoot(Root);
     }
 
     /// <summary>The cache's root folder.</summary>
     public string Root { get; }
+
+    /// <summary>
+    /// Why this cache folder is risky to use, or <see langword="null"/>: a root that other users can write into
+    /// (world-writable) or that belongs to another user. The cache still never writes through what others plant
+    /// there, but they can delete or replace entries, so such a folder costs downloads and should not be shared.
+    /// </summary>
+    public string? SecurityWarning { get; }
 
     /// <summary>
     /// The default location: <c>MODELMANIFEST_CACHE</c>, else <c>$XDG_CACHE_HOME/modelmanifest</c>,
@@ -76,19 +92,19 @@ public sealed class AssetCache
     public string GetBlobPath(string sha256)
     {
         RequireDigest(sha256);
-        return Path.Combine(Root, "blobs", "sha256", sha256[..2], sha256);
+        return _layout.BlobPath(sha256);
     }
 
     /// <summary>
-    /// The fast "is it there and intact" check: no rehash, only the blob's size and the memo of its size and
-    /// modification time written when it was verified. Records the use for <see cref="Prune"/>.
+    /// The fast "is it there and intact" check: no rehash, only the blob's identity (device, inode, size, mtime and
+    /// ctime, read without following links) against the stamp written when it was verified. Records the use for <see cref="Prune"/>.
     /// </summary>
     public bool TryGet(string sha256, long size, [NotNullWhen(true)] out string? path)
     {
         if (Check(sha256, size) == FastState.Intact)
         {
             path = GetBlobPath(sha256);
-            TouchStamp(sha256);
+            _stamps.Touch(sha256);
             return true;
         }
 
@@ -96,20 +112,30 @@ public sealed class AssetCache
         return false;
     }
 
-    /// <summary>Rehashes a blob. A blob whose bytes changed is removed (so the next request fetches it again) and reported <see cref="CacheBlobState.Corrupt"/>.</summary>
+    /// <summary>
+    /// Rehashes a blob. A blob whose bytes changed — or anything at the blob's name that is not a regular file, such as
+    /// a planted link — is removed (so the next request fetches it again) and reported <see cref="CacheBlobState.Corrupt"/>.
+    /// </summary>
     public async Task<CacheBlobState> VerifyAsync(string sha256, CancellationToken cancellationToken = default)
     {
         var path = GetBlobPath(sha256);
-        if (!File.Exists(path))
+        if (FileIdentity.Of(path) is null)
         {
             return CacheBlobState.Missing;
         }
 
-        var actual = await Sha256File.ComputeAsync(path, cancellationToken).ConfigureAwait(false);
-        if (actual == sha256)
+        using (var handle = NoFollowFile.OpenRegular(path, write: false, requireOwner: false, out _))
         {
-            WriteStamp(sha256);
-            return CacheBlobState.Intact;
+            if (handle is not null)
+            {
+                var before = FileIdentity.Of(handle, path);
+                var actual = await Sha256File.ComputeAsync(handle, cancellationToken).ConfigureAwait(false);
+                if (actual == sha256 && before is { } verified)
+                {
+                    _stamps.Write(sha256, verified);
+                    return CacheBlobState.Intact;
+                }
+            }
         }
 
         Remove(sha256);
@@ -120,43 +146,62 @@ public sealed class AssetCache
     public IReadOnlyList<CacheEntry> List()
     {
         var entries = new List<CacheEntry>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "blobs", "sha256"), "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(_layout.BlobsRoot, "*", SearchOption.AllDirectories))
         {
             var name = Path.GetFileName(file);
-            if (!AssetValidator.IsSha256(name))
+            if (!AssetValidator.IsSha256(name) || FileIdentity.Of(file) is not { IsRegular: true } blob)
             {
                 continue;
             }
 
-            var info = new FileInfo(file);
-            var stamp = new FileInfo(StampPath(name));
-            var lastUsed = stamp.Exists ? stamp.LastWriteTimeUtc : info.LastWriteTimeUtc;
-            entries.Add(new CacheEntry(name, info.Length, new DateTimeOffset(lastUsed, TimeSpan.Zero), file));
+            var lastUsed = _stamps.LastUsed(name) ?? File.GetLastWriteTimeUtc(file);
+            entries.Add(new CacheEntry(name, blob.Size, new DateTimeOffset(lastUsed, TimeSpan.Zero), file));
         }
 
         return entries;
     }
 
     /// <summary>
-    /// Removes blobs not used since <paramref name="unusedSince"/>, then, least recently used first, until the
-    /// total is at most <paramref name="maxTotalBytes"/>. Also deletes abandoned temporary files older than a day.
+    /// Lists interrupted and in-progress downloads (<c>.partial</c> and temporary files) with their size and last write;
+    /// <see cref="CacheEntry.Sha256"/> is the digest they belong to. They take disk space without being blobs.
+    /// </summary>
+    public IReadOnlyList<CacheEntry> ListIncomplete() =>
+        _layout.IncompleteFiles()
+            .Select(f => (f.Sha256, f.Path, Identity: FileIdentity.Of(f.Path)))
+            .Where(f => f.Identity is not null)
+            .Select(f => new CacheEntry(f.Sha256, f.Identity!.Value.Size, new DateTimeOffset(File.GetLastWriteTimeUtc(f.Path), TimeSpan.Zero), f.Path))
+            .ToList();
+
+    /// <summary>
+    /// Removes abandoned downloads (partial files, temporary files of processes that are gone — never those of a live
+    /// process) and blobs not used since <paramref name="unusedSince"/>; then, abandoned downloads first and blobs least
+    /// recently used next, until the total is at most <paramref name="maxTotalBytes"/>. Abandoned downloads older than a
+    /// day are always removed.
     /// </summary>
     public PruneResult Prune(DateTimeOffset? unusedSince = null, long? maxTotalBytes = null)
     {
-        var entries = List().OrderBy(e => e.LastUsed).ToList();
-        var total = entries.Sum(e => e.Size);
+        var abandoned = ListIncomplete().Where(e => CacheLayout.IsAbandoned(e.Path)).OrderBy(e => e.LastUsed).ToList();
+        var blobs = List().OrderBy(e => e.LastUsed).ToList();
+        var total = blobs.Sum(e => e.Size) + ListIncomplete().Sum(e => e.Size);
+        var dayAgo = DateTimeOffset.UtcNow.AddDays(-1);
         int count = 0;
         long bytes = 0;
-        foreach (var entry in entries)
+        foreach (var entry in abandoned)
+        {
+            var tooOld = entry.LastUsed < dayAgo || (unusedSince is { } limit && entry.LastUsed < limit);
+            var tooBig = maxTotalBytes is { } max && total > max;
+            if ((tooOld || tooBig) && NoFollowFile.Delete(entry.Path))
+            {
+                bytes += entry.Size;
+                total -= entry.Size;
+            }
+        }
+
+        foreach (var entry in blobs)
         {
             var tooOld = unusedSince is { } limit && entry.LastUsed < limit;
             var tooBig = maxTotalBytes is { } max && total > max;
-            if (!tooOld && !tooBig)
-            {
-                continue;
-            }
-
-            if (Remove(entry.Sha256))
+            if ((tooOld || tooBig) && RemoveBlob(entry.Sha256))
             {
                 count++;
                 bytes += entry.Size;
@@ -164,16 +209,20 @@ public sealed class AssetCache
             }
         }
 
-        DeleteAbandonedTemporaries(DateTime.UtcNow.AddDays(-1));
         return new PruneResult(count, bytes);
     }
 
-    /// <summary>Removes one blob and its memo; returns whether a blob was removed. Files materialized by hardlink keep their bytes.</summary>
+    /// <summary>
+    /// Removes one blob, its memo and its abandoned partial downloads; returns whether anything was removed. Files
+    /// materialized by hardlink keep their bytes.
+    /// </summary>
     public bool Remove(string sha256)
     {
-        var path = GetBlobPath(sha256);
-        TryDelete(StampPath(sha256));
-        return TryDelete(path);
+        RequireDigest(sha256);
+        var removed = RemoveBlob(sha256);
+        removed |= NoFollowFile.Delete(_layout.PartialPath(sha256));
+        removed |= Protocol.SweepAbandoned(sha256) > 0;
+        return removed;
     }
 
     internal enum FastState
@@ -183,237 +232,73 @@ public sealed class AssetCache
         NeedsVerify,
     }
 
-    /// <summary>Without hashing: Intact when size and memo match, NeedsVerify when a blob exists but its memo does not match.</summary>
+    /// <summary>The claim/commit/release protocol by which bytes enter this cache.</summary>
+    internal CacheWriteProtocol Protocol { get; }
+
+    /// <summary>Without hashing: Intact when the blob is a regular file of the right size whose identity matches its stamp; NeedsVerify when something else is at its name.</summary>
     internal FastState Check(string sha256, long size)
     {
-        var blob = new FileInfo(GetBlobPath(sha256));
-        if (!blob.Exists)
+        if (FileIdentity.Of(_layout.BlobPath(sha256)) is not { } blob)
         {
             return FastState.Missing;
         }
 
-        if (blob.Length != size)
-        {
-            return FastState.NeedsVerify;
-        }
-
-        try
-        {
-            // Any write to the blob (for example through a hardlinked copy) moves its mtime, so the memo stops matching.
-            var memo = File.ReadAllText(StampPath(sha256));
-            return memo == StampText(blob) ? FastState.Intact : FastState.NeedsVerify;
-        }
-        catch (IOException)
-        {
-            return FastState.NeedsVerify;
-        }
+        return blob.IsRegular && blob.Size == size && blob.Matches(_stamps.Read(sha256)) ? FastState.Intact : FastState.NeedsVerify;
     }
-
-    internal string LockPath(string sha256) => Path.Combine(Root, "locks", sha256 + ".lock");
-
-    internal string PartialPath(string sha256) => GetBlobPath(sha256) + ".partial";
-
-    internal string NewPrivateTempPath(string sha256) =>
-        GetBlobPath(sha256) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + ".tmp";
 
     /// <summary>
-    /// Takes over an interrupted download for this process: the shared <c>.partial</c> file, or the temporary file of a
-    /// process that died mid-download, renamed to a fresh private name (an empty name when there is nothing to resume).
+    /// After the blob was hardlinked (which moves its ctime but not its bytes), re-records its identity — only when
+    /// everything but ctime still matches the stamp, so a change made meanwhile is still caught.
     /// </summary>
-    internal string ClaimPartial(string sha256)
+    internal void RestampAfterLink(string sha256)
     {
-        var claimed = NewPrivateTempPath(sha256);
-        var candidates = new List<string> { PartialPath(sha256) };
-        candidates.AddRange(TemporaryFiles(sha256).Where(IsOrphan).OrderByDescending(f => new FileInfo(f).Length));
-        foreach (var candidate in candidates)
+        var stamp = _stamps.Read(sha256)?.Trim().Split(' ');
+        if (stamp is not { Length: 6 } || FileIdentity.Of(_layout.BlobPath(sha256)) is not { IsRegular: true } blob)
         {
-            try
-            {
-                File.Move(candidate, claimed);
-                break;
-            }
-            catch (IOException)
-            {
-                // Gone, or claimed by someone else first: try the next one.
-            }
+            return;
         }
 
-        foreach (var orphan in TemporaryFiles(sha256).Where(IsOrphan))
+        var now = blob.ToString().Split(' ');
+        if (now.Take(5).SequenceEqual(stamp.Take(5), StringComparer.Ordinal))
         {
-            TryDelete(orphan);
+            _stamps.Write(sha256, blob);
         }
-
-        return claimed;
     }
 
-    /// <summary>Hands an unfinished private download back as the shared partial file so the next attempt resumes it.</summary>
-    internal void ReleasePartial(string temp, string sha256)
-    {
-        try
-        {
-            File.Move(temp, PartialPath(sha256), overwrite: false);
-        }
-        catch (IOException)
-        {
-            TryDelete(temp);
-        }
-    }
+    internal string LockPath(string sha256) => _layout.LockPath(sha256);
+
+    internal string PartialPath(string sha256) => _layout.PartialPath(sha256);
 
     /// <summary>Bytes held by partial and in-progress downloads of a digest: the signal that a lock holder is making progress.</summary>
-    internal long InProgressBytes(string sha256)
-    {
-        long total = 0;
-        foreach (var file in TemporaryFiles(sha256).Append(PartialPath(sha256)))
-        {
-            try
-            {
-                total += new FileInfo(file).Length;
-            }
-            catch (IOException)
-            {
-            }
-        }
+    internal long InProgressBytes(string sha256) => Protocol.InProgressBytes(sha256);
 
-        return total;
+    private bool RemoveBlob(string sha256)
+    {
+        NoFollowFile.Delete(_layout.StampPath(sha256));
+        return NoFollowFile.Delete(_layout.BlobPath(sha256));
     }
 
-    private IEnumerable<string> TemporaryFiles(string sha256)
+    private static string? CheckRoot(string root)
     {
-        var directory = Path.GetDirectoryName(GetBlobPath(sha256))!;
-        return Directory.Exists(directory) ? Directory.GetFiles(directory, sha256 + ".*.tmp") : Array.Empty<string>();
-    }
-
-    /// <summary>Whether a temporary file's writer (the pid in its name) is gone, as after a SIGKILL.</summary>
-    private static bool IsOrphan(string path)
-    {
-        var name = Path.GetFileName(path);
-        var parts = name.Split('.', '-');
-        if (parts.Length < 4 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        if (!OperatingSystem.IsLinux())
         {
-            return false;
+            return null;
         }
 
-        if (pid == Environment.ProcessId)
+        var resolved = Directory.ResolveLinkTarget(root, returnFinalTarget: true)?.FullName ?? root;
+        if (FileIdentity.Of(resolved) is not { } folder)
         {
-            return false;
+            return null;
         }
 
-        try
+        if ((folder.Mode & 0b000_000_010) != 0)
         {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return true;
-        }
-    }
-
-    internal void EnsureBlobDirectory(string sha256) => Directory.CreateDirectory(Path.GetDirectoryName(GetBlobPath(sha256))!);
-
-    /// <summary>
-    /// Publishes a fully written and verified temporary file as the blob: read-only, then an atomic rename.
-    /// A blob that is already there counts as success (another process won the race with identical bytes).
-    /// </summary>
-    internal string Commit(string tempPath, string sha256)
-    {
-        var blob = GetBlobPath(sha256);
-        MakeReadOnly(tempPath);
-        try
-        {
-            File.Move(tempPath, blob, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(blob))
-        {
-            TryDelete(tempPath);
+            return $"the cache folder '{root}' is writable by every user; others can delete or replace cached files. Use a private folder (MODELMANIFEST_CACHE).";
         }
 
-        WriteStamp(sha256);
-        return blob;
-    }
-
-    internal void WriteStamp(string sha256) => WriteAtomically(StampPath(sha256), StampText(new FileInfo(GetBlobPath(sha256))));
-
-    private static string StampText(FileInfo blob) =>
-        blob.Length.ToString(CultureInfo.InvariantCulture) + " " + blob.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture);
-
-    private string StampPath(string sha256) => GetBlobPath(sha256) + ".stamp";
-
-    private void TouchStamp(string sha256)
-    {
-        try
-        {
-            File.SetLastWriteTimeUtc(StampPath(sha256), DateTime.UtcNow);
-        }
-        catch (IOException)
-        {
-            // Last-use tracking is best effort (a read-only cache still serves).
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private void DeleteAbandonedTemporaries(DateTime olderThanUtc)
-    {
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "blobs", "sha256"), "*", SearchOption.AllDirectories))
-        {
-            if ((file.EndsWith(".tmp", StringComparison.Ordinal) || file.EndsWith(".partial", StringComparison.Ordinal))
-                && File.GetLastWriteTimeUtc(file) < olderThanUtc)
-            {
-                TryDelete(file);
-            }
-        }
-    }
-
-    internal static void MakeReadOnly(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            File.SetAttributes(path, File.GetAttributes(path) | FileAttributes.ReadOnly);
-        }
-        else
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        }
-    }
-
-    internal static bool TryDelete(string path)
-    {
-        try
-        {
-            if (!File.Exists(path))
-            {
-                return false;
-            }
-
-            if (OperatingSystem.IsWindows())
-            {
-                File.SetAttributes(path, FileAttributes.Normal);
-            }
-
-            File.Delete(path);
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static void WriteAtomically(string path, string content)
-    {
-        var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        File.WriteAllText(temp, content);
-        File.Move(temp, path, overwrite: true);
+        return folder.OwnerId != NoFollowFile.CurrentUserId
+            ? $"the cache folder '{root}' belongs to another user (uid {folder.OwnerId}); they can delete or replace cached files. Use a folder of your own (MODELMANIFEST_CACHE)."
+            : null;
     }
 
     private static void RequireDigest(string sha256)

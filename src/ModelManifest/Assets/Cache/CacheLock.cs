@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace ModelManifest.Assets;
 
 /// <summary>
@@ -8,30 +10,23 @@ namespace ModelManifest.Assets;
 /// </summary>
 internal sealed class CacheLock : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly SafeFileHandle _handle;
 
-    private CacheLock(FileStream stream) => _stream = stream;
+    private CacheLock(SafeFileHandle handle) => _handle = handle;
 
-    /// <summary>Takes the lock at <paramref name="path"/> without waiting, or returns <see langword="null"/> when another holder has it.</summary>
-    public static CacheLock? TryAcquire(string path)
+    /// <summary>
+    /// Takes the lock at <paramref name="path"/> without waiting, or returns <see langword="null"/>: with
+    /// <paramref name="unavailable"/> false another holder has it; true when the lock file cannot be opened at all
+    /// (a read-only cache, a lock file of another user, a foreign object): locks do not work here, so proceed at once.
+    /// The lock file is opened without following links, so a planted link cannot make us create a file elsewhere.
+    /// </summary>
+    public static CacheLock? TryAcquire(string path, out bool unavailable)
     {
-        try
-        {
-            // FileShare.None is what makes .NET take the OS lock; the file itself stays empty.
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            return new CacheLock(stream);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // A read-only cache volume cannot hold lock files; proceed as if locks did nothing.
-            return null;
-        }
+        var outcome = NoFollowFile.TryLock(path, out var handle);
+        unavailable = outcome == LockOutcome.Unavailable;
+        return outcome == LockOutcome.Acquired ? new CacheLock(handle!) : null;
     }
 
     /// <summary>Releases the lock. The lock file is left in place: deleting it would let a late opener lock an orphaned inode.</summary>
-    public void Dispose() => _stream.Dispose();
+    public void Dispose() => _handle.Dispose();
 }

@@ -26,27 +26,26 @@ internal sealed class CacheWriter
     /// <param name="cancellationToken">Stops the transfer; the bytes so far are kept for resuming.</param>
     public async Task<string> WriteAsync(AssetInfo asset, IAssetSource source, bool usePartial, Action<long> progress, CancellationToken cancellationToken)
     {
-        _cache.EnsureBlobDirectory(asset.Sha256);
+        var protocol = _cache.Protocol;
         while (true)
         {
             // Always write a file only this process names; continuing a partial download means renaming it to such a name
             // first. A rename succeeds for one process only, so even where locks do nothing no two processes share a file.
-            var temp = usePartial ? _cache.ClaimPartial(asset.Sha256) : _cache.NewPrivateTempPath(asset.Sha256);
+            var file = protocol.Open(asset.Sha256, resume: usePartial);
             string actual;
             long resumedFrom;
             try
             {
-                (actual, resumedFrom) = await TransferAsync(asset, source, temp, progress, cancellationToken).ConfigureAwait(false);
+                (actual, resumedFrom) = await TransferAsync(asset, source, file.Stream, progress, cancellationToken).ConfigureAwait(false);
             }
-            catch
+            catch (Exception e)
             {
-                if (usePartial)
+                var diskFull = DiskSpace.IsFull(e);
+                protocol.Release(file, asset.Sha256, keep: usePartial && !diskFull);
+                if (diskFull)
                 {
-                    _cache.ReleasePartial(temp, asset.Sha256);
-                }
-                else
-                {
-                    AssetCache.TryDelete(temp);
+                    // Not the source's fault and no other source can help: stop at once, and give the space back.
+                    throw new AssetException(AssetErrorCodes.DiskFull, $"Asset '{asset.Key}' ({asset.Size} bytes): the cache volume is full ({AssetValidator.Printable(e.Message)}); the partial download was removed. Free space, prune the cache, or move it with {AssetCache.EnvironmentVariable}.", asset.Key, innerException: e);
                 }
 
                 throw;
@@ -54,10 +53,10 @@ internal sealed class CacheWriter
 
             if (actual == asset.Sha256)
             {
-                return _cache.Commit(temp, asset.Sha256);
+                return protocol.Commit(file, asset.Sha256);
             }
 
-            AssetCache.TryDelete(temp);
+            protocol.Release(file, asset.Sha256, keep: false);
             if (resumedFrom > 0)
             {
                 // The kept prefix may be what was wrong: retry once from zero before blaming the source.
@@ -70,10 +69,9 @@ internal sealed class CacheWriter
         }
     }
 
-    private async Task<(string Sha256, long ResumedFrom)> TransferAsync(AssetInfo asset, IAssetSource source, string temp, Action<long> progress, CancellationToken cancellationToken)
+    private async Task<(string Sha256, long ResumedFrom)> TransferAsync(AssetInfo asset, IAssetSource source, FileStream file, Action<long> progress, CancellationToken cancellationToken)
     {
-        // Unbuffered: writes are 1 MiB chunks, and bytes must reach the kernel so a killed process leaves a resumable file.
-        using var file = new FileStream(temp, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        // Unbuffered (the protocol opens it so): writes are 1 MiB chunks, and bytes must reach the kernel so a killed process leaves a resumable file.
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long offset = file.Length;
         if (offset > asset.Size)
@@ -193,6 +191,7 @@ internal sealed class CacheWriter
     {
         AssetSourceException s => s.IsTransient,
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        IOException io when DiskSpace.IsFull(io) => false,
         IOException or HttpRequestException or TimeoutException => true,
         _ => false,
     };

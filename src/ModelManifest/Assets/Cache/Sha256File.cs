@@ -11,6 +11,11 @@ internal static class Sha256File
     public static async Task<string> ComputeAsync(string path, CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        return await ComputeAsync(handle, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<string> ComputeAsync(SafeFileHandle handle, CancellationToken cancellationToken)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await AppendAsync(hash, handle, RandomAccess.GetLength(handle), cancellationToken).ConfigureAwait(false);
         return Hex(hash);

@@ -56,14 +56,14 @@ public sealed class AssetMaterializer
                 }
                 catch
                 {
-                    AssetCache.TryDelete(temp);
+                    NoFollowFile.Delete(temp);
                     throw;
                 }
 
                 return (target, candidate);
             }
 
-            AssetCache.TryDelete(temp);
+            NoFollowFile.Delete(temp);
         }
 
         throw new AssetException(AssetErrorCodes.MaterializeFailed, $"Could not place '{fileName}' into '{targetDirectory}' by {string.Join(", ", plan)}: {lastError}");

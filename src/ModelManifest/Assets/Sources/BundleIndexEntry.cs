@@ -23,4 +23,12 @@ public sealed record BundleIndexEntry
     /// <summary>Path relative to the index's folder, '/'-separated.</summary>
     [JsonPropertyName("path")]
     public required string Path { get; init; }
+
+    /// <summary>
+    /// The bundled file's identity (device, inode, size, mtime, ctime) when the build placed it, or <see langword="null"/>.
+    /// While the file still has it, the runtime uses the file without hashing; otherwise it rehashes the file first.
+    /// </summary>
+    [JsonPropertyName("identity")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Identity { get; init; }
 }

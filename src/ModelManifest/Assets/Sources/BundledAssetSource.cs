@@ -3,11 +3,14 @@ namespace ModelManifest.Assets;
 /// <summary>
 /// The assets the build placed next to the app, listed in its <see cref="BundleIndex"/>. Local, so it works offline.
 /// Matches by sha256 and size; the bytes are verified like any source's when copied into the cache, and
-/// <see cref="TryGetPath"/> lets a runtime use a bundled file in place.
+/// <see cref="TryGetPath"/> lets a runtime use a bundled file in place — only after checking that the file is the one the
+/// build verified (its identity as recorded in the index, else a rehash, remembered for the process), so a bundled file
+/// whose bytes changed is never handed out.
 /// </summary>
 public sealed class BundledAssetSource : IAssetSource
 {
     private readonly Lazy<BundleIndex?> _index;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FileIdentity> _verified = new(StringComparer.Ordinal);
 
     /// <summary>Creates a source over the bundle in <paramref name="directory"/> (default: the app's base directory).</summary>
     public BundledAssetSource(string? directory = null)
@@ -27,7 +30,7 @@ public sealed class BundledAssetSource : IAssetSource
     /// <inheritdoc />
     public bool RequiresNetwork => false;
 
-    /// <summary>The bundled file for <paramref name="asset"/> when listed and of the right size, else <see langword="null"/>.</summary>
+    /// <summary>The bundled file for <paramref name="asset"/> when listed, of the right size and still holding the verified bytes, else <see langword="null"/>.</summary>
     public string? TryGetPath(AssetInfo asset)
     {
         AssetValidator.Validate(asset);
@@ -38,7 +41,37 @@ public sealed class BundledAssetSource : IAssetSource
         }
 
         var path = AssetValidator.CombineInside(Directory, entry.Path.Split('/'));
-        return path is not null && new FileInfo(path) is { Exists: true } info && info.Length == asset.Size ? path : null;
+        return path is not null && IsVerified(path, asset, entry.Identity) ? path : null;
+    }
+
+    /// <summary>Cheap when the file's identity is the recorded or an already verified one; a rehash otherwise.</summary>
+    private bool IsVerified(string path, AssetInfo asset, string? recorded)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (FileIdentity.Of(handle, path) is not { IsRegular: true } identity || identity.Size != asset.Size)
+            {
+                return false;
+            }
+
+            if (identity.Matches(recorded) || (_verified.TryGetValue(path, out var known) && known == identity))
+            {
+                return true;
+            }
+
+            if (Sha256File.ComputeAsync(handle, CancellationToken.None).GetAwaiter().GetResult() != asset.Sha256)
+            {
+                return false;
+            }
+
+            _verified[path] = identity;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />

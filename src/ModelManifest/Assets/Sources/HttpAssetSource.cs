@@ -95,16 +95,23 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
     private async Task<AssetContent?> TryUrlAsync(Uri url, AssetInfo asset, long offset, List<string> notHere, CancellationToken cancellationToken)
     {
         var rangeOffset = offset;
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
         for (int attempt = 0; ; attempt++)
         {
             HttpResponseMessage response;
             try
             {
-                response = await SendFollowingRedirectsAsync(url, rangeOffset, cancellationToken).ConfigureAwait(false);
+                var left = _options.ResponseDeadline - deadline.Elapsed;
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new TimeoutException($"no usable response within {_options.ResponseDeadline.TotalSeconds:0} s.");
+                }
+
+                response = await SendFollowingRedirectsAsync(url, rangeOffset, left < _options.ResponseTimeout ? left : _options.ResponseTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                if (attempt >= _options.MaxRetries)
+                if (attempt >= _options.MaxRetries || deadline.Elapsed >= _options.ResponseDeadline)
                 {
                     throw Fail(AssetErrorCodes.TransportError, $"{Redactor.Url(url)}: {Describe(e)} (after {attempt + 1} attempts).", transient: false, e);
                 }
@@ -123,10 +130,22 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
 
             if (status is 408 or 429 or >= 500)
             {
+                var retryAfter = status is 429 or 503 ? RetryAfter(response) : null;
                 response.Dispose();
                 if (attempt >= _options.MaxRetries)
                 {
                     throw Fail(AssetErrorCodes.TransportError, $"HTTP {status} at {Redactor.Url(url)} (after {attempt + 1} attempts).", transient: false);
+                }
+
+                if (retryAfter is { } wait)
+                {
+                    if (wait > _options.MaxRetryAfter)
+                    {
+                        throw Fail(AssetErrorCodes.TransportError, $"HTTP {status} at {Redactor.Url(url)} asks to retry after {wait.TotalSeconds:0} s, longer than the {_options.MaxRetryAfter.TotalSeconds:0} s allowed.", transient: false);
+                    }
+
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
 
                 await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
@@ -176,7 +195,7 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
             }
 
             var body = response.Content.ReadAsStream();
-            return new AssetContent(new StallGuardStream(body, response, _options.StallTimeout), start);
+            return new AssetContent(new StallGuardStream(body, response, _options.StallTimeout, _options.MinimumBytesPerSecond, _options.ThroughputWindow), start);
         }
         catch
         {
@@ -185,7 +204,15 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri url, long offset, CancellationToken cancellationToken)
+    /// <summary>The server's Retry-After (seconds or a date) as a wait from now, or null when it sent none.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri url, long offset, TimeSpan responseTimeout, CancellationToken cancellationToken)
     {
         var current = url;
         for (int hop = 0; hop <= MaxRedirects; hop++)
@@ -198,11 +225,18 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
 
             if (_options.Credential is { } credential && IsCredentialOrigin(current))
             {
-                request.Headers.Authorization = await credential.GetHeaderAsync(cancellationToken).ConfigureAwait(false);
+                var header = await credential.GetHeaderAsync(cancellationToken).ConfigureAwait(false);
+                if (header?.Parameter is { } parameter && !parameter.All(c => c is >= ' ' and <= '~'))
+                {
+                    // HttpClient would refuse it on every attempt; retrying cannot help, the setting is wrong.
+                    throw Fail(AssetErrorCodes.InvalidCredential, $"the {credential} holds characters that cannot be sent in an HTTP header (only printable ASCII can); check its value.", transient: false);
+                }
+
+                request.Headers.Authorization = header;
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.ResponseTimeout);
+            timeout.CancelAfter(responseTimeout);
             HttpResponseMessage response;
             try
             {
@@ -210,7 +244,7 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"no response within {_options.ResponseTimeout.TotalSeconds:0} s.");
+                throw new TimeoutException($"no response within {responseTimeout.TotalSeconds:0} s.");
             }
 
             var status = (int)response.StatusCode;

@@ -28,8 +28,29 @@ public sealed class HttpAssetSourceOptions
     /// <summary>A body that delivers no byte for this long is abandoned (the download then resumes).</summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Time allowed to connect and receive response headers.</summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>Time allowed to connect and receive response headers, per request.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Time allowed to receive response headers for one attempt to open the asset, across redirects, retries and
+    /// their back-off: past it the source is given up and the next one is asked.
+    /// </summary>
+    public TimeSpan ResponseDeadline { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The minimum transfer rate, averaged over each <see cref="ThroughputWindow"/> (as curl's <c>--speed-limit</c> and
+    /// <c>--speed-time</c>): a body that arrives slower is abandoned and the next source is asked. 0 turns the rule off.
+    /// </summary>
+    public long MinimumBytesPerSecond { get; set; } = 1024;
+
+    /// <summary>The window over which <see cref="MinimumBytesPerSecond"/> is averaged.</summary>
+    public TimeSpan ThroughputWindow { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The longest <c>Retry-After</c> (on 429 and 503) honoured: a server asking for a shorter wait gets it, one asking
+    /// for a longer wait is given up at once and the next source is asked.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The name used in messages; defaults to <c>http:&lt;base URL&gt;</c>.</summary>
     public string? Name { get; set; }

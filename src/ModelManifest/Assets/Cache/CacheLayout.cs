@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace ModelManifest.Assets;
+
+/// <summary>
+/// Where every file of the cache lives and what its name says: blobs, stamps, partial downloads, private temporary
+/// files (named after the writing process, so an abandoned one can be told from a live one) and lock files.
+/// </summary>
+internal sealed class CacheLayout
+{
+    public CacheLayout(string root)
+    {
+        Root = root;
+        BlobsRoot = Path.Combine(root, "blobs", "sha256");
+        LocksRoot = Path.Combine(root, "locks");
+    }
+
+    public string Root { get; }
+
+    public string BlobsRoot { get; }
+
+    public string LocksRoot { get; }
+
+    public string BlobPath(string sha256) => Path.Combine(BlobsRoot, sha256[..2], sha256);
+
+    public string StampPath(string sha256) => BlobPath(sha256) + ".stamp";
+
+    public string PartialPath(string sha256) => BlobPath(sha256) + ".partial";
+
+    public string LockPath(string sha256) => Path.Combine(LocksRoot, sha256 + ".lock");
+
+    /// <summary>A name only this process uses: <c>&lt;sha&gt;.&lt;pid&gt;-&lt;random&gt;.tmp</c>.</summary>
+    public string NewPrivateTempPath(string sha256) =>
+        BlobPath(sha256) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+
+    /// <summary>The private temporary files of every process for one digest.</summary>
+    public IEnumerable<string> TemporaryFiles(string sha256)
+    {
+        var directory = Path.GetDirectoryName(BlobPath(sha256))!;
+        return Directory.Exists(directory) ? Directory.GetFileSystemEntries(directory, sha256 + ".*.tmp") : Array.Empty<string>();
+    }
+
+    /// <summary>Every partial download and temporary file in the cache, with the digest it belongs to.</summary>
+    public IEnumerable<(string Sha256, string Path)> IncompleteFiles()
+    {
+        if (!Directory.Exists(BlobsRoot))
+        {
+            yield break;
+        }
+
+        foreach (var path in Directory.EnumerateFileSystemEntries(BlobsRoot, "*", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileName(path);
+            if (name.Length > 64 && AssetValidator.IsSha256(name[..64])
+                && (name.EndsWith(".partial", StringComparison.Ordinal) || name.EndsWith(".tmp", StringComparison.Ordinal)))
+            {
+                yield return (name[..64], path);
+            }
+        }
+    }
+
+    /// <summary>Whether a temporary file's writer (the pid in its name) is gone, as after a SIGKILL. A partial file has no writer.</summary>
+    public static bool IsAbandoned(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (name.EndsWith(".partial", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var parts = name.Split('.', '-');
+        if (parts.Length < 4 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return true; // not a name this cache writes: a foreign object
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+}
