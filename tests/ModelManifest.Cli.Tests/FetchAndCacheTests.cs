@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace ModelManifest.Cli.Tests;
@@ -117,5 +119,77 @@ public sealed class FetchAndCacheTests : IDisposable
         Assert.Equal(1, pruned.GetProperty("removed").GetInt32());
         Assert.Empty(Json(CliRunner.Run("cache", "ls", "--cache", _cache, "--json")).GetProperty("entries").EnumerateArray());
         Assert.Equal(2, CliRunner.Run("cache", "prune", "--cache", _cache).ExitCode); // nothing to prune by: usage error
+    }
+
+    [Theory]
+    [InlineData("--older-than", "-1")]
+    [InlineData("--older-than", "99999999999")]
+    [InlineData("--older-than", "NaN")]
+    [InlineData("--max-size", "1e400")]
+    [InlineData("--max-size", "-5M")]
+    [InlineData("--max-size", "99999999T")]
+    public void Prune_arguments_out_of_range_are_one_clean_error_and_remove_nothing(string option, string value)
+    {
+        Fetch("--source", _team);
+
+        var result = CliRunner.Run("cache", "prune", option, value, "--cache", _cache);
+
+        Assert.Equal(2, result.ExitCode);
+        CliRunner.AssertOneCleanErrorLine(result, "MM2002");
+        Assert.Equal(2, Json(CliRunner.Run("cache", "ls", "--cache", _cache, "--json")).GetProperty("entries").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("http://[::1/")]
+    [InlineData("http://127.0.0.1:9/models?sig=SECRET")]
+    [InlineData("http://user:SECRET@127.0.0.1:9/models")]
+    public void A_source_URL_the_engine_cannot_use_is_one_clean_error_that_says_what_is_allowed(string source)
+    {
+        var result = CliRunner.Run("fetch", "-m", _manifest, "--cache", _cache, "-s", source);
+
+        Assert.Equal(2, result.ExitCode);
+        CliRunner.AssertOneCleanErrorLine(result, "MM2002");
+        Assert.Contains("http(s)://host[:port]/path/", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MODELMANIFEST_OFFLINE_keeps_fetch_off_the_network()
+    {
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        int connections = 0;
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var client = await server.AcceptTcpClientAsync();
+                Interlocked.Increment(ref connections);
+            }
+        });
+
+        var result = CliRunner.RunWithEnvironment(new Dictionary<string, string> { ["MODELMANIFEST_OFFLINE"] = "1" },
+            "fetch", "-m", _manifest, "--cache", _cache, "-s", $"http://127.0.0.1:{((IPEndPoint)server.LocalEndpoint).Port}/");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error MM1002:", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(0, Volatile.Read(ref connections));
+    }
+
+    [Fact]
+    public void Cache_ls_shows_incomplete_downloads_and_rm_removes_them_with_their_digest()
+    {
+        string sha = new string('a', 64);
+        string folder = Directory.CreateDirectory(Path.Combine(_cache, "blobs", "sha256", "aa")).FullName;
+        File.WriteAllBytes(Path.Combine(folder, sha + ".partial"), new byte[5000]);
+
+        JsonElement listing = Json(CliRunner.Run("cache", "ls", "--cache", _cache, "--json"));
+        Assert.Equal(5000, listing.GetProperty("incompleteBytes").GetInt64());
+        Assert.Contains("1 incomplete download(s)", CliRunner.Run("cache", "ls", "--cache", _cache).StdOut, StringComparison.Ordinal);
+
+        var rm = CliRunner.Run("cache", "rm", sha, "--cache", _cache);
+        Assert.Equal(0, rm.ExitCode);
+        Assert.Contains("removed " + sha, rm.StdOut, StringComparison.Ordinal);
+        Assert.Equal(0, Json(CliRunner.Run("cache", "ls", "--cache", _cache, "--json")).GetProperty("incompleteBytes").GetInt64());
     }
 }

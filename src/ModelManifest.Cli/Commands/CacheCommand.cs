@@ -23,7 +23,7 @@ internal static class CacheCommand
         var verify = new Command("verify", "Rehash cached blobs; a blob whose bytes changed is removed (it is fetched again when needed).") { digests };
         verify.SetAction(parse => CommandHost.Run(parse, host => Verify(host, Open(parse.GetValue(cacheRoot)), parse.GetValue(digests) ?? [], parse.GetValue(json))));
 
-        var olderThan = new Option<double?>("--older-than") { Description = "Remove blobs not used for this many days." };
+        var olderThan = new Option<double?>("--older-than") { Description = $"Remove blobs not used for this many days (0 to {MaxDays})." };
         var maxSize = new Option<string?>("--max-size") { Description = "Then remove least recently used blobs until the cache is at most this size (e.g. 20G, 500M)." };
         var prune = new Command("prune", "Remove unused blobs by age and/or total size.") { olderThan, maxSize };
         prune.SetAction(parse => CommandHost.Run(parse, host => Prune(host, Open(parse.GetValue(cacheRoot)), parse.GetValue(olderThan), parse.GetValue(maxSize), parse.GetValue(json))));
@@ -36,7 +36,7 @@ internal static class CacheCommand
             int missing = 0;
             foreach (string sha in parse.GetValue(removeDigests)!)
             {
-                bool removed = cache.Remove(Digest(sha));
+                bool removed = cache.Remove(Digest(sha)); // the blob and its abandoned partial downloads
                 missing += removed ? 0 : 1;
                 host.Output.WriteLine($"{(removed ? "removed" : "not cached")} {sha}");
             }
@@ -59,6 +59,9 @@ internal static class CacheCommand
         _ => bytes.ToString(CultureInfo.InvariantCulture) + " B",
     };
 
+    /// <summary>A century: any longer age is a typo, and beyond ~29,000 years it no longer fits a date.</summary>
+    private const int MaxDays = 36500;
+
     private static AssetCache Open(string? root) => root is null ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(root));
 
     private static string Digest(string sha) => sha.Length == 64 && sha.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f')
@@ -68,13 +71,18 @@ internal static class CacheCommand
     private static int List(CommandHost host, AssetCache cache, bool asJson)
     {
         var entries = cache.List().OrderByDescending(e => e.LastUsed).ToList();
+        var incomplete = cache.ListIncomplete().OrderByDescending(e => e.LastUsed).ToList();
         if (asJson)
         {
+            static JsonArray Array(IEnumerable<CacheEntry> items) =>
+                new([.. items.Select(e => (JsonNode)new JsonObject { ["sha256"] = e.Sha256, ["size"] = e.Size, ["lastUsed"] = e.LastUsed.ToString("O", CultureInfo.InvariantCulture), ["path"] = e.Path })]);
             host.Output.WriteLine(new JsonObject
             {
                 ["root"] = cache.Root,
                 ["totalBytes"] = entries.Sum(e => e.Size),
-                ["entries"] = new JsonArray([.. entries.Select(e => (JsonNode)new JsonObject { ["sha256"] = e.Sha256, ["size"] = e.Size, ["lastUsed"] = e.LastUsed.ToString("O", CultureInfo.InvariantCulture), ["path"] = e.Path })]),
+                ["entries"] = Array(entries),
+                ["incompleteBytes"] = incomplete.Sum(e => e.Size),
+                ["incomplete"] = Array(incomplete),
             }.ToJsonString(Json.Indented));
             return ExitCodes.Ok;
         }
@@ -87,6 +95,10 @@ internal static class CacheCommand
 
         host.Console.Write(table);
         host.Output.WriteLine($"{entries.Count} blob(s), {Size(entries.Sum(e => e.Size))} in {cache.Root}");
+        if (incomplete.Count > 0)
+        {
+            host.Output.WriteLine($"{incomplete.Count} incomplete download(s) (partial or in progress), {Size(incomplete.Sum(e => e.Size))}; 'cache prune' removes abandoned ones");
+        }
         return ExitCodes.Ok;
     }
 
@@ -121,6 +133,11 @@ internal static class CacheCommand
             throw new CliException(Diagnostics.InvalidOptions, "give --older-than <days>, --max-size <size>, or both");
         }
 
+        if (olderThanDays is double given && !(given >= 0 && given <= MaxDays))
+        {
+            throw new CliException(Diagnostics.InvalidOptions, $"--older-than {given.ToString(CultureInfo.InvariantCulture)} is not allowed: give a number of days from 0 to {MaxDays}");
+        }
+
         PruneResult result = cache.Prune(
             olderThanDays is double days ? DateTimeOffset.UtcNow - TimeSpan.FromDays(days) : null,
             maxSize is null ? null : ParseSize(maxSize));
@@ -135,8 +152,10 @@ internal static class CacheCommand
         string t = text.Trim().ToUpperInvariant().TrimEnd('B').TrimEnd('I');
         long unit = t.EndsWith('K') ? 1L << 10 : t.EndsWith('M') ? 1L << 20 : t.EndsWith('G') ? 1L << 30 : t.EndsWith('T') ? 1L << 40 : 1;
         string number = unit == 1 ? t : t[..^1];
-        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0
+
+        // Plain digits with an optional decimal point: no sign, no exponent (1e400), nothing that overflows a byte count.
+        return decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal value) && value * unit <= long.MaxValue
             ? (long)(value * unit)
-            : throw new CliException(Diagnostics.InvalidOptions, $"--max-size '{text}' is not a size such as 500M or 20G");
+            : throw new CliException(Diagnostics.InvalidOptions, $"--max-size '{text}' is not a size: give a number of bytes, optionally with K, M, G or T (e.g. 500M, 20G), at most 8 EiB");
     }
 }

@@ -36,12 +36,15 @@ internal static class FetchCommand
 
     private static int Run(CommandHost host, string[] wanted, string[] manifestPaths, string[] sourceSpecs, string? cacheRoot, bool offline, string? tokenVariable, bool asJson)
     {
+        ValidateSources(sourceSpecs);
         ManifestSnapshot snapshot = LoadManifests(host, manifestPaths);
         List<ModelInfo> selected = Select(snapshot, wanted);
         var assets = selected.SelectMany(m => snapshot.GetAssets(m)).DistinctBy(a => a.Sha256).ToList();
 
         var cache = cacheRoot is null ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(cacheRoot));
-        var manager = new AssetManager(cache, new AssetManagerOptions { Offline = offline });
+        var options = new AssetManagerOptions(); // its default honours MODELMANIFEST_OFFLINE; --offline can only add to it
+        options.Offline |= offline;
+        var manager = new AssetManager(cache, options);
         var disposables = new List<IDisposable>();
         int priority = 0;
         foreach (string spec in sourceSpecs)
@@ -77,6 +80,30 @@ internal static class FetchCommand
         finally
         {
             disposables.ForEach(d => d.Dispose());
+        }
+    }
+
+    /// <summary>Every http(s) source must be a base URL the engine accepts: checked before anything is read or fetched.</summary>
+    private static void ValidateSources(string[] specs)
+    {
+        foreach (string spec in specs)
+        {
+            if (!spec.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !spec.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            const string Allowed = "write http(s)://host[:port]/path/ with no query string, fragment or user name";
+            if (!Uri.TryCreate(spec, UriKind.Absolute, out Uri? uri))
+            {
+                // Never echo the text: a malformed URL may still carry a secret.
+                throw new CliException(Diagnostics.InvalidOptions, $"--source #{Array.IndexOf(specs, spec) + 1} is not a valid URL; {Allowed}");
+            }
+
+            if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+            {
+                throw new CliException(Diagnostics.InvalidOptions, $"--source '{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}' has a query string, fragment or user name; {Allowed} (use --token-env for credentials)");
+            }
         }
     }
 
