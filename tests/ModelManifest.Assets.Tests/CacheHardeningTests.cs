@@ -23,11 +23,20 @@ public sealed class CacheHardeningTests : LoopbackTestBase
     public async Task A_link_planted_in_the_cache_is_never_written_through_and_the_fetch_still_succeeds(string where)
     {
         var (content, asset) = ServeOnly(300_000, 70);
-        var victim = Path.Combine(Engine.Dir.Sub("victim"), "victim.txt");
-        File.WriteAllText(victim, "precious");
-        File.SetUnixFileMode(victim, VictimMode);
-        var notThere = Path.Combine(Engine.Dir.Path, "victim", "created-by-cache");
         var blob = Engine.Cache.GetBlobPath(asset.Sha256);
+        var victim = Path.Combine(Engine.Dir.Sub("victim"), "victim.bin");
+        var victimBytes = where == "blob" ? TestFiles.Bytes(content.Length, 69) : "precious"u8.ToArray();
+        File.WriteAllBytes(victim, victimBytes);
+        File.SetUnixFileMode(victim, VictimMode);
+        if (where == "blob")
+        {
+            // The blob was fetched and stamped; then it is swapped for a link to a look-alike: same size, same mtime.
+            await FetchInClientAsync(asset);
+            File.SetLastWriteTimeUtc(victim, File.GetLastWriteTimeUtc(blob));
+            File.Delete(blob);
+        }
+
+        var notThere = Path.Combine(Engine.Dir.Path, "victim", "created-by-cache");
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
         var (link, target) = where switch
         {
@@ -38,10 +47,9 @@ public sealed class CacheHardeningTests : LoopbackTestBase
         };
         File.CreateSymbolicLink(link, target);
 
-        using var client = ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset);
-        Assert.True(await client.WaitAsync() == 0, client.Output + client.Error);
+        await FetchInClientAsync(asset);
 
-        Assert.Equal("precious", File.ReadAllText(victim));
+        Assert.Equal(victimBytes, File.ReadAllBytes(victim));
         Assert.Equal(VictimMode, File.GetUnixFileMode(victim));
         Assert.False(File.Exists(notThere), "a planted lock link made the cache create a file elsewhere");
         Assert.Null(new FileInfo(blob).LinkTarget);
@@ -52,17 +60,13 @@ public sealed class CacheHardeningTests : LoopbackTestBase
     public async Task A_flipped_byte_with_its_mtime_restored_is_rehashed_and_fetched_again_by_the_next_process()
     {
         var (content, asset) = ServeOnly(200_000, 71);
-        using (var first = ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset))
-        {
-            Assert.True(await first.WaitAsync() == 0, first.Output + first.Error);
-        }
+        await FetchInClientAsync(asset);
 
         var blob = Engine.Cache.GetBlobPath(asset.Sha256);
         CacheTests.FlipByteKeepingTimestamp(blob, 1234); // as `touch -r` would: only ctime still tells
 
-        using var second = ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset);
-        Assert.True(await second.WaitAsync() == 0, second.Output + second.Error);
-        Assert.DoesNotContain(" cache", second.Output.Trim().Split('\n').Last(), StringComparison.Ordinal);
+        var second = await FetchInClientAsync(asset);
+        Assert.DoesNotContain(" cache", second.Trim().Split('\n').Last(), StringComparison.Ordinal);
         Assert.Equal(content, File.ReadAllBytes(blob));
         Assert.Equal(2, Server.Requests.Count(r => r.Path == "/" + asset.FileName));
     }
@@ -162,6 +166,13 @@ public sealed class CacheHardeningTests : LoopbackTestBase
         File.SetUnixFileMode(root, (UnixFileMode)0b111_111_111);
 
         Assert.Contains("writable by every user", new AssetCache(root).SecurityWarning, StringComparison.Ordinal);
+    }
+
+    private async Task<string> FetchInClientAsync(AssetInfo asset)
+    {
+        using var client = ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset);
+        Assert.True(await client.WaitAsync() == 0, client.Output + client.Error);
+        return client.Output;
     }
 
     /// <summary>Serves fresh content without registering a source in this process: the fetch runs in a client process.</summary>

@@ -36,19 +36,16 @@ internal readonly record struct FileIdentity(FileKind Kind, ulong Device, ulong 
         if (!s_noStatx)
         {
             var buffer = new byte[StatxSize];
-            if (Statx(AtFdCwd, Utf8Z(path), AtSymlinkNoFollow, StatxBasicStats, buffer) == 0)
+            if (TryStatx(AtFdCwd, Utf8Z(path), AtSymlinkNoFollow, buffer) is null)
             {
                 return FromStatx(buffer);
             }
 
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != 38)
+            if (!s_noStatx)
             {
                 // ENOENT, ENOTDIR, EACCES, ...: nothing usable is there.
                 return null;
             }
-
-            s_noStatx = true; // ENOSYS: a kernel or sandbox without statx
         }
 
         return Managed(path);
@@ -60,7 +57,7 @@ internal readonly record struct FileIdentity(FileKind Kind, ulong Device, ulong 
         if (!s_noStatx)
         {
             var buffer = new byte[StatxSize];
-            if (Statx((int)handle.DangerousGetHandle(), new byte[1], AtEmptyPath, StatxBasicStats, buffer) == 0)
+            if (TryStatx((int)handle.DangerousGetHandle(), new byte[1], AtEmptyPath, buffer) is null)
             {
                 return FromStatx(buffer);
             }
@@ -76,6 +73,27 @@ internal readonly record struct FileIdentity(FileKind Kind, ulong Device, ulong 
 
     /// <summary>Whether <paramref name="stamp"/> (a <see cref="ToString"/> text) describes this regular file exactly.</summary>
     public bool Matches(string? stamp) => IsRegular && string.Equals(stamp?.Trim(), ToString(), StringComparison.Ordinal);
+
+    /// <summary>Null on success, else errno; turns statx off for the process where it does not exist (ENOSYS, an old libc).</summary>
+    private static int? TryStatx(int dirFd, byte[] path, int flags, byte[] buffer)
+    {
+        try
+        {
+            if (Statx(dirFd, path, flags, StatxBasicStats, buffer) == 0)
+            {
+                return null;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            s_noStatx |= errno == 38;
+            return errno;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            s_noStatx = true;
+            return 38;
+        }
+    }
 
     private static FileIdentity FromStatx(byte[] b)
     {
