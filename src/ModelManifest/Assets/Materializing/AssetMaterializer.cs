@@ -10,9 +10,9 @@ namespace ModelManifest.Assets;
 /// <remarks>
 /// A reflink or a copy is an independent file: editing or deleting it never touches the cache. A hardlink shares
 /// the blob's inode, so it is read-only like the blob; deleting it only drops one link. Should someone force an
-/// in-place write through it (root, or after chmod), the blob's modification time moves, the cache's fast check
-/// stops trusting its memo, the next lookup rehashes, and a changed blob is removed and fetched again — the cache
-/// never serves changed bytes. Apps that edit model files in place should use <see cref="LinkMode.ReflinkOrCopy"/>.
+/// in-place write through it (root, or after chmod), the blob's ctime moves (even when its mtime is set back), the
+/// cache's fast check stops trusting its stamp, the next lookup rehashes, and a changed blob is removed and fetched
+/// again — the cache never serves changed bytes. Apps that edit model files in place should use <see cref="LinkMode.ReflinkOrCopy"/>.
 /// </remarks>
 public sealed class AssetMaterializer
 {
