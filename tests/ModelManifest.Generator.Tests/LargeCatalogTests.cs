@@ -27,8 +27,9 @@ public sealed class LargeCatalogTests
 
         Harness.AssertNoGeneratorFailure(run);
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Empty(run.CompileDiagnostics);
         Assert.Contains("u8;", run.Source); // the manifest is data, not a C# string
+
+        // Emitting compiles everything once (no separate GetDiagnostics pass: at this size each pass costs minutes).
         object[] values = PartialCatalogTests.Invoke(run);
         Assert.Equal("model-3999", ((ModelInfo)values[0]).Id);
         Assert.Equal(4000, values[1]);

@@ -69,6 +69,7 @@ public sealed class PartialCatalogTests
         using var stream = new MemoryStream();
         var emit = run.Output.Emit(stream);
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        Assert.Empty(emit.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
         return (object[])Assembly.Load(stream.ToArray()).GetType("Consumer.U")!.GetMethod("Read")!.Invoke(null, null)!;
     }
 }

@@ -69,6 +69,29 @@ public sealed class RuleTests
     }
 
     [Fact]
+    public void Cross_file_rules_give_the_generator_and_the_runtime_merge_the_same_findings()
+    {
+        const string first = "/p/a.models.json";
+        const string second = "/p/b.models.json";
+        string one = Manifests.Valid();
+        string two = Manifests.Valid(modelId: "n", sha: Manifests.OtherSha).Replace("[{ \"id\": \"a\", \"role\": \"weights\" }]", "[{ \"id\": \"a\", \"role\": \"weights\" }, { \"id\": \"a\", \"tag\": \"q4\" }]");
+
+        GeneratorRun run = Harness.Run((first, one), (second, two));
+        var merged = ModelManifest.ManifestMerger.Merge(new[]
+        {
+            new ModelManifest.ManifestMergeInput(ModelManifest.ManifestReader.Read(one, first, resolveReferences: false).Document!, first),
+            new ModelManifest.ManifestMergeInput(ModelManifest.ManifestReader.Read(two, second, resolveReferences: false).Document!, second),
+        });
+
+        foreach (string id in new[] { "MM0300", "MM0202" })
+        {
+            Assert.Equal(
+                Assert.Single(merged.Diagnostics, d => d.Id == id).Message,
+                Assert.Single(run.GeneratorDiagnostics, d => d.Id == id).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
     public void Release_tracking_lists_every_rule_once()
     {
         string dir = Path.Combine(AppContext.BaseDirectory, "releases");
