@@ -89,11 +89,10 @@ public static class SemanticValidator
                     continue;
                 }
 
-                string? tag = reference.GetString("tag");
-                string key = FormatKey(id.Value, tag);
-                if (!knownAssets.Contains(key))
+                if (ManifestSetRules.CheckReference(knownAssets, modelId, id.Value, reference.GetString("tag")) is string message)
                 {
-                    Add(diagnostics, ManifestDiagnosticDescriptors.UnresolvedAssetReference, path, lines, reference.Span, modelId, key, DescribeNearMiss(knownAssets, id.Value, tag));
+                    diagnostics.Add(new ManifestDiagnostic(ManifestDiagnosticDescriptors.UnresolvedAssetReference, message, path, reference.Span,
+                        lines.GetPosition(reference.Span.Start), lines.GetPosition(reference.Span.End)));
                 }
             }
         }

@@ -8,11 +8,11 @@ using ModelManifest.Generator.Model;
 namespace ModelManifest.Generator;
 
 /// <summary>
-/// The last line of defence: an unexpected exception in a step becomes an MM0405 diagnostic (on the manifest when
+/// The generator's exception boundary, its last line of defence: an unexpected exception in a step becomes an MM0405 diagnostic (on the manifest when
 /// there is one) instead of the compiler's CS8785 "generator failed", which would drop every other result.
 /// Cancellation still propagates.
 /// </summary>
-internal static class Guard
+internal static class GeneratorExceptionBoundary
 {
     public static ManifestFileSpec Parse(AdditionalText file, SchemaInput schemas, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ internal static class Guard
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return new CatalogSpec(options.Namespace, options.ClassName, string.Empty, ImmutableEquatableArray<ModelGroupSpec>.Empty,
-                ImmutableEquatableArray<EmbeddedManifestSpec>.Empty, null, new[] { Failure(null, e) }.ToImmutableEquatableArray());
+                ImmutableEquatableArray<EmbeddedManifestSpec>.Empty, null, options.Utf8Literals, new[] { Failure(null, e) }.ToImmutableEquatableArray());
         }
     }
 
@@ -56,7 +56,7 @@ internal static class Guard
     }
 
     private static Helpers.DiagnosticInfo Failure(string? path, Exception e)
-        => new(DiagnosticDescriptors.InternalError.Id,
+        => new(GeneratorDiagnosticIds.InternalError,
             "ModelManifest.Generator failed (" + e.GetType().Name + ": " + e.Message + "); nothing was generated from " + (path ?? "the manifests") + ". Please report this with the manifest",
             DiagnosticSeverity.Error, path, default, default);
 }
