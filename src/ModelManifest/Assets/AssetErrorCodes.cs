@@ -38,4 +38,7 @@ public static class AssetErrorCodes
 
     /// <summary>No sources are registered.</summary>
     public const string NoSources = "MM1012";
+
+    /// <summary>A configuration value of the engine (for example in the <c>ModelManifest</c> configuration section) is not valid.</summary>
+    public const string InvalidConfiguration = "MM1030";
 }

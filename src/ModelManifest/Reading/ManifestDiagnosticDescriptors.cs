@@ -10,7 +10,7 @@ namespace ModelManifest.Reading;
 public static class ManifestDiagnosticDescriptors
 {
     /// <summary>Base of the help links: the README's diagnostics table.</summary>
-    public const string HelpLinkBase = "https://example.invalid/modelmanifest/ModelManifest.Build/blob/main/README.md#";
+    internal const string HelpLinkBase = "https://example.invalid/modelmanifest/ModelManifest.Build/blob/main/README.md#";
 
     private const string Reading = "Reading";
     private const string Schema = "Schema";
