@@ -57,8 +57,13 @@ internal static class ModelManifestConfiguration
         }
     }
 
-    private static bool ParseBool(IConfiguration section, string key, string value)
-        => bool.TryParse(value, out bool b) ? b : value == "1" || (value == "0" ? false : throw Invalid(section, key, value, "true or false"));
+    private static bool ParseBool(IConfiguration section, string key, string value) => value switch
+    {
+        _ when bool.TryParse(value, out bool parsed) => parsed,
+        "1" => true,
+        "0" => false,
+        _ => throw Invalid(section, key, value, "true or false"),
+    };
 
     private static AssetException Invalid(IConfiguration section, string key, string value, string expected)
     {
