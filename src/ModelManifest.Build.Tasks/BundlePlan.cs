@@ -36,15 +36,11 @@ internal sealed class BundlePlan
                 failed = true;
             }
 
-            if (result.Syntax?.Root?["assets"] is JsonArraySyntax assets)
+            foreach (AssetInfo asset in result.Document?.Assets ?? [])
             {
-                foreach (JsonObjectSyntax asset in assets.Items.OfType<JsonObjectSyntax>())
+                if (result.FindAsset(asset.Key) is { } start)
                 {
-                    if (asset.GetString("id") is string id)
-                    {
-                        var start = result.Syntax.Lines.GetPosition(asset.Span.Start);
-                        locations.TryAdd(new AssetKey(id, asset.GetString("tag")), (result.Path!, start.Line + 1, start.Column + 1));
-                    }
+                    locations.TryAdd(asset.Key, (result.Path!, start.Line + 1, start.Column + 1));
                 }
             }
         }

@@ -139,7 +139,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         var manager = new AssetManager(cache, new AssetManagerOptions
         {
             Offline = Offline,
-            Log = message => Log.LogMessage(MessageImportance.Low, message),
+            Logger = new TaskLogger(Log),
         });
         foreach (var (source, priority) in sources.Sources)
         {

@@ -18,7 +18,7 @@ var asset = new AssetInfo
     Sha256 = args[5],
 };
 using var http = new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = new Uri(args[1]), PathTemplate = "{fileName}", RetryDelay = TimeSpan.FromMilliseconds(50) });
-var manager = new AssetManager(new AssetCache(args[0]), new AssetManagerOptions { Log = m => Console.Error.WriteLine(m) });
+var manager = new AssetManager(new AssetCache(args[0]), new AssetManagerOptions { Logger = new StandardErrorLogger() });
 manager.AddSource(http);
 try
 {
@@ -31,4 +31,16 @@ catch (AssetException e)
 {
     Console.Out.WriteLine("FAILED " + e.Message);
     return 1;
+}
+
+/// <summary>The engine's messages on stderr, one line each (stdout carries the protocol the tests read).</summary>
+internal sealed class StandardErrorLogger : Microsoft.Extensions.Logging.ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        => Console.Error.WriteLine(formatter(state, exception));
 }

@@ -56,6 +56,9 @@ internal static class Diagnostics
 
     /// <summary>cache verify: a cached blob's bytes no longer match its sha256 (it was removed).</summary>
     public const string CorruptBlob = "MM2503";
+
+    /// <summary>validate: the reference validator (NJsonSchema) failed on a file, so the cross-check could not judge it.</summary>
+    public const string CrossCheckFailed = "MM2601";
 }
 
 /// <summary>An error that ends a command: printed as one line <c>error MM2xxx: ...</c> and mapped to an exit code.</summary>

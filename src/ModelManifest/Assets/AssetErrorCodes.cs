@@ -44,4 +44,7 @@ public static class AssetErrorCodes
 
     /// <summary>A source's credential is unusable as configured (for example a token with non-ASCII characters): a configuration error, never retried.</summary>
     public const string InvalidCredential = "MM1014";
+
+    /// <summary>A configuration value of the engine (for example in the <c>ModelManifest</c> configuration section) is not valid.</summary>
+    public const string InvalidConfiguration = "MM1030";
 }

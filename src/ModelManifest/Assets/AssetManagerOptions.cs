@@ -1,3 +1,7 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace ModelManifest.Assets;
 
 /// <summary>Settings of an <see cref="AssetManager"/>.</summary>
@@ -31,6 +35,19 @@ public sealed class AssetManagerOptions
     /// </summary>
     public bool DurableWrites { get; set; } = true;
 
-    /// <summary>Receives diagnostic messages (never containing credentials).</summary>
-    public Action<string>? Log { get; set; }
+    /// <summary>
+    /// Receives the engine's messages (which source served an asset, failed attempts, resumes; never a credential).
+    /// Defaults to <see cref="NullLogger.Instance"/>; the DI companion passes an <c>ILogger&lt;AssetManager&gt;</c>.
+    /// </summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>
+    /// Where the asset engine's metrics are created: the host's <see cref="IMeterFactory"/> (the DI companion passes
+    /// it, so metrics are scoped to the container), or <see langword="null"/> for the process-wide
+    /// <c>ModelManifest.Assets</c> meter. Names are in docs/telemetry.md.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>The engine's one-line messages, written to <see cref="Logger"/> at information level.</summary>
+    internal Action<string> Log => message => Logger.LogInformation("{Message}", message);
 }

@@ -10,7 +10,7 @@ namespace ModelManifest.Reading;
 /// Works on the syntax tree so every finding is located; skips values of the wrong type (the structural
 /// layer already reported them).
 /// </summary>
-public static class SemanticValidator
+internal static class SemanticValidator
 {
     /// <summary>Checks one manifest's own rules (everything but cross-file reference resolution).</summary>
     public static void Validate(JsonObjectSyntax root, string? path, SourceLineMap lines, List<ManifestDiagnostic> diagnostics)

@@ -87,7 +87,7 @@ public sealed class EngineFixture : IDisposable
     public EngineFixture(bool offline = false)
     {
         Cache = new AssetCache(Dir.Sub("cache"));
-        Options = new AssetManagerOptions { Offline = offline, RetryDelay = TimeSpan.FromMilliseconds(10), Log = m => { lock (Log) { Log.Add(m); } } };
+        Options = new AssetManagerOptions { Offline = offline, RetryDelay = TimeSpan.FromMilliseconds(10), Logger = new ListLogger(Log) };
         Manager = new AssetManager(Cache, Options);
     }
 
