@@ -135,7 +135,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         var mode = ParseLinkMode(LinkMode);
         bool full = string.Equals(Verify, "Full", StringComparison.OrdinalIgnoreCase);
         var cache = string.IsNullOrWhiteSpace(CacheRoot) ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(CacheRoot));
-        using var sources = AssetSourceFactory.Create(Sources, UseUrlHints && !Offline, plan.HasUrlHints, Log);
+        using var sources = ModelAssetSourceItems.Create(Sources, UseUrlHints && !Offline, plan.HasUrlHints, Log);
         var manager = new AssetManager(cache, new AssetManagerOptions
         {
             Offline = Offline,

@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime;
 using ModelManifest.Checkpoints;
 using ModelManifest.Cli.Output;
 using ModelManifest.Cli.Runs;
+using ModelManifest.IO;
 
 namespace ModelManifest.Cli.Commands;
 
@@ -54,7 +55,7 @@ internal static class LogRunCommand
                 writer.Add("output/" + t.Name, t.DType, t.Shape, t.Data);
             }
 
-            Extraction.AtomicFile.WriteAllBytes(target, ToBytes(writer));
+            AtomicFile.WriteAllBytes(target, ToBytes(writer), durable: true);
             foreach (string name in skipped)
             {
                 host.WriteWarning(Diagnostics.UnsupportedInput, $"output '{name}' is not a numeric tensor and was not logged");

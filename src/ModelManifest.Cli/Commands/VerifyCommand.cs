@@ -6,6 +6,7 @@ using ModelManifest.Checkpoints;
 using ModelManifest.Cli.Extraction;
 using ModelManifest.Cli.Output;
 using ModelManifest.Cli.Runs;
+using ModelManifest.IO;
 using Spectre.Console;
 
 namespace ModelManifest.Cli.Commands;
@@ -223,6 +224,6 @@ internal static class VerifyCommand
             host.Error.WriteLine($"recorded verification ({(string?)result["status"]}) in {manifest} for model {id} {version}");
         }
 
-        AtomicFile.WriteAllBytes(manifest, text);
+        AtomicFile.WriteAllBytes(manifest, text, durable: true);
     }
 }

@@ -38,4 +38,7 @@ public static class AssetErrorCodes
 
     /// <summary>No sources are registered.</summary>
     public const string NoSources = "MM1012";
+
+    /// <summary>A source location cannot become a source: an unsupported scheme (or a typo of one), a malformed URL, or an invalid setting.</summary>
+    public const string InvalidSourceLocation = "MM1013";
 }

@@ -1,3 +1,5 @@
+using ModelManifest.IO;
+
 namespace ModelManifest.Assets;
 
 /// <summary>
@@ -63,17 +65,11 @@ public sealed record BundleIndex
         return index;
     }
 
-    /// <summary>Writes the index atomically (temporary file, then rename).</summary>
-    public void Save(string path)
-    {
-        var temp = path + ".tmp";
-        using (var stream = File.Create(temp))
-        {
-            JsonSerializer.Serialize(stream, this, BundleIndexJsonContext.Default.BundleIndex);
-        }
+    /// <summary>Writes the index atomically (unique temporary file, then rename): concurrent writers never collide.</summary>
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, ToUtf8Bytes());
 
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>The index as the UTF-8 JSON that <see cref="Save"/> writes.</summary>
+    internal byte[] ToUtf8Bytes() => JsonSerializer.SerializeToUtf8Bytes(this, BundleIndexJsonContext.Default.BundleIndex);
 
     /// <summary>Whether <paramref name="path"/> is relative, '/'-separated, and made of safe segments only.</summary>
     public static bool IsSafeRelativePath(string? path) =>
