@@ -17,7 +17,7 @@ public sealed class AssetSourceFactoryTests : LoopbackTestBase
     [Fact]
     public async Task An_http_location_without_a_trailing_slash_downloads_below_it_with_the_path_template_setting()
     {
-        var content = TestFiles.Bytes(3000, 301);
+        var content = TestContent.Bytes(3000, 301);
         var asset = TestFiles.Asset(content);
         Server.Add("mirror/flat/" + asset.FileName, content);
         string location = Server.BaseUrl + "mirror/flat";
@@ -34,7 +34,7 @@ public sealed class AssetSourceFactoryTests : LoopbackTestBase
     public async Task The_token_setting_sends_the_bearer_token_from_that_environment_variable()
     {
         Environment.SetEnvironmentVariable(_variable, "tok-factory-91");
-        var content = TestFiles.Bytes(1000, 302);
+        var content = TestContent.Bytes(1000, 302);
         var asset = TestFiles.Asset(content);
         Server.Add(asset.Id + "/" + asset.FileName, content).RequiredAuthorization = "Bearer tok-factory-91";
 
@@ -49,7 +49,7 @@ public sealed class AssetSourceFactoryTests : LoopbackTestBase
     public async Task The_basic_auth_setting_sends_user_and_password_from_that_environment_variable()
     {
         Environment.SetEnvironmentVariable(_variable, "reader:pa55");
-        var content = TestFiles.Bytes(1000, 303);
+        var content = TestContent.Bytes(1000, 303);
         var asset = TestFiles.Asset(content);
         Server.Add(asset.FileName, content).RequiredAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("reader:pa55"));
 
@@ -98,7 +98,7 @@ public sealed class AssetSourceFactoryTests : LoopbackTestBase
     [Fact]
     public void The_layout_setting_restricts_a_folder_to_those_layouts()
     {
-        var content = TestFiles.Bytes(500, 304);
+        var content = TestContent.Bytes(500, 304);
         var asset = TestFiles.Asset(content);
         var root = Engine.Dir.Sub("flat");
         File.WriteAllBytes(Path.Combine(root, asset.FileName), content);
@@ -116,7 +116,7 @@ public sealed class AssetSourceFactoryTests : LoopbackTestBase
     public async Task A_folder_that_does_not_exist_is_accepted_and_then_named_in_the_not_found_error()
     {
         string missing = Path.Combine(Engine.Dir.Path, "not-mounted-yet");
-        var asset = TestFiles.Asset(TestFiles.Bytes(100, 305));
+        var asset = TestFiles.Asset(TestContent.Bytes(100, 305));
 
         Engine.Manager.AddSource(AssetSourceFactory.Create(missing));
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));

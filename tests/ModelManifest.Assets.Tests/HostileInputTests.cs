@@ -32,7 +32,7 @@ public sealed class HostileInputTests : LoopbackTestBase
     [MemberData(nameof(HostileAssets))]
     public async Task Hostile_ids_tags_and_file_names_are_rejected_before_any_file_or_socket_is_touched(string id, string? tag, string fileName)
     {
-        var asset = new AssetInfo { Id = id, Tag = tag, FileName = fileName, Size = 3, Sha256 = TestFiles.Sha256([1, 2, 3]) };
+        var asset = new AssetInfo { Id = id, Tag = tag, FileName = fileName, Size = 3, Sha256 = TestContent.Sha256([1, 2, 3]) };
         var mirror = Engine.Dir.Sub("mirror");
         var target = Engine.Dir.Sub("target");
         Engine.Manager.AddSource(new DirectoryAssetSource(mirror)).AddSource(Engine.Http(Server.BaseUrl, "{id}/{tag}/{fileName}"));
@@ -96,7 +96,7 @@ public sealed class HostileInputTests : LoopbackTestBase
     [Fact]
     public async Task Template_values_are_escaped_so_an_id_cannot_change_the_path()
     {
-        var content = TestFiles.Bytes(100, 60);
+        var content = TestContent.Bytes(100, 60);
         var asset = TestFiles.Asset(content, "org:model+v2", "w.bin", tag: "q4.k");
         Server.Add("models/org:model+v2/q4.k/w.bin", content); // Kestrel hands the handler the decoded path
         Engine.Manager.AddSource(Engine.Http(Server.BaseUrl, "models/{id}/{tag}/{fileName}"));

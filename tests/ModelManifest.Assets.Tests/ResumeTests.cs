@@ -14,7 +14,7 @@ public sealed class ResumeTests : LoopbackTestBase
         var result = await Engine.Manager.GetAsync(asset);
         await Server.WaitIdleAsync();
 
-        Assert.Equal(asset.Sha256, TestFiles.Sha256(File.ReadAllBytes(result.CachePath)));
+        Assert.Equal(asset.Sha256, TestContent.Sha256(File.ReadAllBytes(result.CachePath)));
         var requests = Server.Requests.ToArray();
         Assert.Equal(2, requests.Length);
         Assert.Equal(string.Empty, requests[0].Range);

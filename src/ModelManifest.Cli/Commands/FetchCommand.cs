@@ -18,7 +18,7 @@ internal static class FetchCommand
     public static Command Create()
     {
         var models = new Argument<string[]>("models") { Description = "Model ids, or id@version; all models when omitted.", Arity = ArgumentArity.ZeroOrMore };
-        var manifests = new Option<string[]>("--manifest", "-m") { Description = "Manifest files or folders (searched for *.models.json).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var manifests = new Option<string[]>("--manifest", "-m") { Description = $"Manifest files or folders (searched for {ManifestFiles.Pattern}).", Required = true, AllowMultipleArgumentsPerToken = true };
         var sources = new Option<string[]>("--source", "-s") { Description = "Folder, file:// or http(s) base URL to fetch from, in priority order (repeatable).", AllowMultipleArgumentsPerToken = true };
         var cacheRoot = new Option<string?>("--cache") { Description = "Cache folder (default: MODELMANIFEST_CACHE, XDG_CACHE_HOME/modelmanifest or ~/.cache/modelmanifest)." };
         var offline = new Option<bool>("--offline") { Description = "Open no connection: only the cache and folder sources." };
@@ -94,20 +94,13 @@ internal static class FetchCommand
 
     private static ManifestSnapshot LoadManifests(CommandHost host, string[] paths)
     {
-        var files = new List<string>();
-        foreach (string path in paths)
+        var files = ManifestFiles.Expand(paths, out string? missing);
+        if (missing is not null)
         {
-            if (Directory.Exists(path))
-            {
-                files.AddRange(Directory.EnumerateFiles(path, "*.models.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
-            }
-            else
-            {
-                files.Add(CommandHost.RequireFile(path));
-            }
+            throw new CliException(Diagnostics.FileNotReadable, $"{missing}: file not found");
         }
 
-        var read = ManifestReader.ReadFiles(files);
+        var read = ManifestReader.ReadFiles(files.Select(Path.GetFullPath));
         var errors = read.SelectMany(r => r.Diagnostics).Where(d => d.Severity == ManifestSeverity.Error).ToList();
         if (errors.Count > 0)
         {

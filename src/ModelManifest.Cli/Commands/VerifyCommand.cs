@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelManifest.Assets;
 using ModelManifest.Checkpoints;
 using ModelManifest.Cli.Extraction;
 using ModelManifest.Cli.Output;
@@ -189,7 +190,7 @@ internal static class VerifyCommand
 
     private static void Record(CommandHost host, string manifest, string path, JsonObject result)
     {
-        string sha256 = Sha256Hasher.HashFile(path);
+        string sha256 = Sha256File.ComputeAsync(path, CancellationToken.None).GetAwaiter().GetResult();
         byte[] text = File.ReadAllBytes(manifest);
         IReadOnlyList<(string Id, string? Tag)> assets;
         var models = new List<(string Id, string Version)>();
