@@ -58,7 +58,7 @@ public sealed class AssetProviderTests : LoopbackTestBase
         var path = await provider.GetAssetPathAsync(asset);
 
         Assert.Equal(AssetState.Failed, failed.State);
-        Assert.Equal(AssetErrorCodes.NotFoundInAnySource, failed.Error!.Code);
+        Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, failed.Error!.Code);
         Assert.Equal(content, File.ReadAllBytes(path));
     }
 

@@ -121,7 +121,7 @@ public sealed class AssetSourceFactoryTests : LoopbackTestBase
         Engine.Manager.AddSource(AssetSourceFactory.Create(missing));
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-        Assert.Equal(AssetErrorCodes.NotFoundInAnySource, error.Code);
+        Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, error.Code);
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(missing));
     }
@@ -141,8 +141,8 @@ public sealed class AssetSourceFactoryTests : LoopbackTestBase
         using var dir = new TempDir();
         var error = Assert.Throws<AssetException>(() => AssetSourceFactory.Create(location, null, dir.Path));
 
-        Assert.Equal(AssetErrorCodes.InvalidSourceLocation, error.Code);
-        Assert.StartsWith(AssetErrorCodes.InvalidSourceLocation + ": The source location '" + location.Trim() + "'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(AssetDiagnosticIds.InvalidSourceLocation, error.Code);
+        Assert.StartsWith(AssetDiagnosticIds.InvalidSourceLocation + ": The source location '" + location.Trim() + "'", error.Message, StringComparison.Ordinal);
         Assert.Contains(problem, error.Reason, StringComparison.Ordinal);
         Assert.Contains("http://host/path", error.Reason, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
@@ -153,7 +153,7 @@ public sealed class AssetSourceFactoryTests : LoopbackTestBase
     {
         var error = Assert.Throws<AssetException>(() => AssetSourceFactory.Create(Engine.Dir.Path, Settings(("Layout", "Nested"))));
 
-        Assert.Equal(AssetErrorCodes.InvalidSourceLocation, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidSourceLocation, error.Code);
         Assert.Contains("Layout 'Nested'", error.Reason, StringComparison.Ordinal);
         Assert.Contains("IdTagFileName", error.Reason, StringComparison.Ordinal);
     }

@@ -84,7 +84,7 @@ public sealed class CacheTests : LoopbackTestBase
         var again = await Engine.Manager.GetAsync(asset);
         Assert.Equal(content, File.ReadAllBytes(again.CachePath));
         Assert.Equal(2, Server.RequestCount);
-        Assert.Contains(Engine.Log, line => line.Contains(AssetErrorCodes.CacheCorrupt, StringComparison.Ordinal));
+        Assert.Contains(Engine.Log, line => line.Contains(AssetDiagnosticIds.CacheCorrupt, StringComparison.Ordinal));
     }
 
     [Fact]

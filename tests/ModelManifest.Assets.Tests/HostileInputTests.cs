@@ -41,8 +41,8 @@ public sealed class HostileInputTests : LoopbackTestBase
         var get = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
         var materialize = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.MaterializeAsync(asset, target));
 
-        Assert.Equal(AssetErrorCodes.InvalidAsset, get.Code);
-        Assert.Equal(AssetErrorCodes.InvalidAsset, materialize.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidAsset, get.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidAsset, materialize.Code);
         Assert.False(get.Message.Contains('\0', StringComparison.Ordinal), "NUL echoed in the message");
         Assert.Equal(0, Server.ConnectionCount);
         Assert.Equal(before, Engine.Dir.Files());
@@ -61,7 +61,7 @@ public sealed class HostileInputTests : LoopbackTestBase
 
         var error = Assert.Throws<AssetException>(() => new AssetMaterializer().Materialize(blob, target, fileName));
 
-        Assert.Equal(AssetErrorCodes.InvalidAsset, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidAsset, error.Code);
         Assert.Equal(before, Engine.Dir.Files());
     }
 
@@ -82,7 +82,7 @@ public sealed class HostileInputTests : LoopbackTestBase
     {
         var error = Assert.Throws<AssetException>(() => new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = Server.BaseUrl, PathTemplate = template }));
 
-        Assert.Equal(AssetErrorCodes.InvalidUrlTemplate, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidUrlTemplate, error.Code);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class HostileInputTests : LoopbackTestBase
     {
         var error = Assert.Throws<AssetException>(() => new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = new Uri("file:///etc/") }));
 
-        Assert.Equal(AssetErrorCodes.InvalidUrlTemplate, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidUrlTemplate, error.Code);
     }
 
     [Fact]
@@ -118,6 +118,6 @@ public sealed class HostileInputTests : LoopbackTestBase
 
         var error = Assert.Throws<AssetException>(() => BundleIndex.Load(Path.Combine(bundle, BundleIndex.FileName)));
 
-        Assert.Equal(AssetErrorCodes.InvalidBundleIndex, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidBundleIndex, error.Code);
     }
 }

@@ -94,7 +94,7 @@ public sealed class MaterializeTests : IDisposable
         }
         catch (AssetException e)
         {
-            Assert.Equal(AssetErrorCodes.MaterializeFailed, e.Code);
+            Assert.Equal(AssetDiagnosticIds.MaterializeFailed, e.Code);
             Assert.Empty(Directory.EnumerateFileSystemEntries(target));
         }
     }

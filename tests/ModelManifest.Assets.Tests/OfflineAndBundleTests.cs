@@ -19,10 +19,10 @@ public sealed class OfflineAndBundleTests : LoopbackTestBase
 
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-        Assert.Equal(AssetErrorCodes.OfflineNotAvailable, error.Code);
+        Assert.Equal(AssetDiagnosticIds.OfflineNotAvailable, error.Code);
         Assert.Equal(asset.Key, error.Asset);
         Assert.Contains("forecast", error.Message);
-        Assert.Equal([AssetErrorCodes.OfflineNotAvailable, AssetErrorCodes.NotInSource], error.Attempts.Select(a => a.Code));
+        Assert.Equal([AssetDiagnosticIds.OfflineNotAvailable, AssetDiagnosticIds.NotInSource], error.Attempts.Select(a => a.Code));
         Assert.Equal(0, Server.ConnectionCount);
         Assert.Equal(0, Server.RequestCount);
     }

@@ -54,7 +54,7 @@ public sealed class ResumeTests : LoopbackTestBase
 
         Assert.Equal("mirror", result.SourceName);
         var refused = Assert.Single(result.Attempts);
-        Assert.Equal(AssetErrorCodes.TransportError, refused.Code);
+        Assert.Equal(AssetDiagnosticIds.TransportError, refused.Code);
         Assert.Contains("Content-Range", refused.Message);
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
     }
@@ -93,7 +93,7 @@ public sealed class ResumeTests : LoopbackTestBase
 
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-        Assert.Equal(AssetErrorCodes.TransportError, Assert.Single(error.Attempts).Code);
+        Assert.Equal(AssetDiagnosticIds.TransportError, Assert.Single(error.Attempts).Code);
         Assert.Contains("HTTP 500", error.Message);
         Assert.Equal(3, Server.RequestCount);
     }

@@ -34,7 +34,7 @@ public sealed class SourcePriorityTests : LoopbackTestBase
         Assert.StartsWith("http:", result.SourceName);
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
         var skipped = Assert.Single(result.Attempts);
-        Assert.Equal(("mirror", AssetErrorCodes.NotInSource), (skipped.SourceName, skipped.Code));
+        Assert.Equal(("mirror", AssetDiagnosticIds.NotInSource), (skipped.SourceName, skipped.Code));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class SourcePriorityTests : LoopbackTestBase
         var result = await Engine.Manager.GetAsync(asset);
 
         Assert.Equal("mirror", result.SourceName);
-        Assert.Equal(AssetErrorCodes.HashMismatch, Assert.Single(result.Attempts).Code);
+        Assert.Equal(AssetDiagnosticIds.HashMismatch, Assert.Single(result.Attempts).Code);
         Assert.Equal(TestContent.Sha256(File.ReadAllBytes(result.CachePath)), asset.Sha256);
     }
 
@@ -63,8 +63,8 @@ public sealed class SourcePriorityTests : LoopbackTestBase
 
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-        Assert.Equal(AssetErrorCodes.NotFoundInAnySource, error.Code);
-        Assert.Equal(AssetErrorCodes.HashMismatch, Assert.Single(error.Attempts).Code);
+        Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, error.Code);
+        Assert.Equal(AssetDiagnosticIds.HashMismatch, Assert.Single(error.Attempts).Code);
         Assert.Empty(Engine.CacheFiles());
         Assert.Empty(Engine.Cache.List());
     }
@@ -80,9 +80,9 @@ public sealed class SourcePriorityTests : LoopbackTestBase
 
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-        Assert.Equal(AssetErrorCodes.NotFoundInAnySource, error.Code);
+        Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, error.Code);
         Assert.Equal(["team-mirror", Engine.Manager.Sources[1].Name, "dead-server"], error.Attempts.Select(a => a.SourceName));
-        Assert.Equal([AssetErrorCodes.NotInSource, AssetErrorCodes.NotInSource, AssetErrorCodes.TransportError], error.Attempts.Select(a => a.Code));
+        Assert.Equal([AssetDiagnosticIds.NotInSource, AssetDiagnosticIds.NotInSource, AssetDiagnosticIds.TransportError], error.Attempts.Select(a => a.Code));
         Assert.Contains("HTTP 404", error.Message);
         Assert.Contains("team-mirror", error.Message);
         Assert.Contains("dead-server", error.Message);

@@ -13,7 +13,7 @@ namespace ModelManifest.Assets;
 /// <c>baseDirectory</c>, by default the current directory).</para>
 /// <para>New kinds of source (s3://, azblob://, oci://, hf://, a registry) plug in as one more row of the scheme table.
 /// Anything that looks like a URL (<c>scheme:</c> with a scheme of two or more letters) but has no row is rejected with
-/// <see cref="AssetErrorCodes.InvalidSourceLocation"/>: a typo such as <c>htp://</c> or a kind this version does not know
+/// <see cref="AssetDiagnosticIds.InvalidSourceLocation"/>: a typo such as <c>htp://</c> or a kind this version does not know
 /// must never quietly become a folder that holds nothing. A folder whose name contains a colon is written <c>./a:b</c>.</para>
 /// <para>A folder that does not exist is accepted, not an error: mounts and mirrors appear later, offline builds
 /// legitimately name absent folders, and the folder source then answers "not in source" for every asset, naming the
@@ -55,7 +55,7 @@ internal static partial class AssetSourceFactory
     /// <param name="location">A folder path or a URL of a supported scheme.</param>
     /// <param name="settings">Settings of the source (see the remarks of this class), or <see langword="null"/>.</param>
     /// <param name="baseDirectory">Folder that a relative folder path is relative to; by default the current directory.</param>
-    /// <exception cref="AssetException"><see cref="AssetErrorCodes.InvalidSourceLocation"/>: unsupported scheme, malformed URL or invalid setting.</exception>
+    /// <exception cref="AssetException"><see cref="AssetDiagnosticIds.InvalidSourceLocation"/>: unsupported scheme, malformed URL or invalid setting.</exception>
     public static IAssetSource Create(string location, IReadOnlyDictionary<string, string>? settings = null, string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(location);
@@ -140,7 +140,7 @@ internal static partial class AssetSourceFactory
     }
 
     private static AssetException Invalid(SourceLocation source, string problem) =>
-        new(AssetErrorCodes.InvalidSourceLocation, $"The source location '{source.Printable}' {problem}. A source is {SupportedForms}.");
+        new(AssetDiagnosticIds.InvalidSourceLocation, $"The source location '{source.Printable}' {problem}. A source is {SupportedForms}.");
 
     /// <summary>A scheme of two or more characters then ':' (one letter is a Windows drive), and whether '//' follows.</summary>
     [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+):(?<slashes>//)?", RegexOptions.CultureInvariant)]

@@ -34,7 +34,7 @@ public sealed record BundleIndex
     [JsonPropertyName("assets")]
     public IReadOnlyList<BundleIndexEntry> Assets { get; init; } = Array.Empty<BundleIndexEntry>();
 
-    /// <summary>Reads and validates an index file. Throws <see cref="AssetException"/> (<see cref="AssetErrorCodes.InvalidBundleIndex"/>) when malformed.</summary>
+    /// <summary>Reads and validates an index file. Throws <see cref="AssetException"/> (<see cref="AssetDiagnosticIds.InvalidBundleIndex"/>) when malformed.</summary>
     public static BundleIndex Load(string path)
     {
         BundleIndex? index;
@@ -45,12 +45,12 @@ public sealed record BundleIndex
         }
         catch (JsonException e)
         {
-            throw new AssetException(AssetErrorCodes.InvalidBundleIndex, $"'{path}' is not a valid bundle index: {e.Message}", innerException: e);
+            throw new AssetException(AssetDiagnosticIds.InvalidBundleIndex, $"'{path}' is not a valid bundle index: {e.Message}", innerException: e);
         }
 
         if (index is null || index.FormatVersion != CurrentFormatVersion)
         {
-            throw new AssetException(AssetErrorCodes.InvalidBundleIndex, $"'{path}' has format version {index?.FormatVersion}; this reader understands {CurrentFormatVersion}.");
+            throw new AssetException(AssetDiagnosticIds.InvalidBundleIndex, $"'{path}' has format version {index?.FormatVersion}; this reader understands {CurrentFormatVersion}.");
         }
 
         foreach (var entry in index.Assets)
@@ -58,7 +58,7 @@ public sealed record BundleIndex
             if (entry is null || !AssetValidator.IsIdentifier(entry.Id) || (entry.Tag is not null && !AssetValidator.IsIdentifier(entry.Tag))
                 || !AssetValidator.IsSha256(entry.Sha256) || entry.Size < 0 || !IsSafeRelativePath(entry.Path))
             {
-                throw new AssetException(AssetErrorCodes.InvalidBundleIndex, $"'{path}' has an invalid entry '{AssetValidator.Printable(entry?.Id)}': id, tag, sha256, size and a relative path inside the bundle are required.");
+                throw new AssetException(AssetDiagnosticIds.InvalidBundleIndex, $"'{path}' has an invalid entry '{AssetValidator.Printable(entry?.Id)}': id, tag, sha256, size and a relative path inside the bundle are required.");
             }
         }
 

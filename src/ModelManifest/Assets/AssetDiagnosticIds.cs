@@ -1,7 +1,7 @@
 namespace ModelManifest.Assets;
 
-/// <summary>Stable error codes of the asset engine (<c>MM1xxx</c>). Codes never change meaning once shipped.</summary>
-public static class AssetErrorCodes
+/// <summary>Stable diagnostic ids of the asset engine (<c>MM10xx</c>). An id never changes meaning once shipped.</summary>
+public static class AssetDiagnosticIds
 {
     /// <summary>No source could provide the asset; the error lists every source and what it said.</summary>
     public const string NotFoundInAnySource = "MM1001";
