@@ -135,7 +135,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         var mode = ParseLinkMode(LinkMode);
         bool full = string.Equals(Verify, "Full", StringComparison.OrdinalIgnoreCase);
         var cache = string.IsNullOrWhiteSpace(CacheRoot) ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(CacheRoot));
-        using var sources = AssetSourceFactory.Create(Sources, UseUrlHints && !Offline, plan.HasUrlHints, Log);
+        using var sources = ModelAssetSourceItems.Create(Sources, UseUrlHints && !Offline, plan.HasUrlHints, Log);
         var manager = new AssetManager(cache, new AssetManagerOptions
         {
             Offline = Offline,
@@ -163,7 +163,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
                 MaterializedAsset result = await manager.MaterializeAsync(planned.Asset, targetDirectory, mode, progress, cancellationToken).ConfigureAwait(false);
                 string from = result.Asset.SourceName is null ? "the cache" : result.Asset.SourceName;
                 Log.LogMessage(MessageImportance.High, $"Model asset {planned.Asset.Key} ({planned.Asset.FileName}, {Megabytes(planned.Asset.Size)}): from {from}, {result.Mode.ToString().ToLowerInvariant()} into {planned.RelativePath}");
-                foreach (SourceAttempt skipped in result.Asset.Attempts.Where(a => a.Code is not null && a.Code != AssetErrorCodes.NotInSource))
+                foreach (SourceAttempt skipped in result.Asset.Attempts.Where(a => a.Code is not null && a.Code != AssetDiagnosticIds.NotInSource))
                 {
                     Log.LogWarning(null, BuildErrorCodes.SourceSkipped, null, planned.ManifestPath, planned.Line, planned.Column, 0, 0, $"Model asset {planned.Asset.Key}: source skipped: {skipped}");
                 }

@@ -68,6 +68,6 @@ internal static class ModelManifestConfiguration
     private static AssetException Invalid(IConfiguration section, string key, string value, string expected)
     {
         string path = section is IConfigurationSection s ? s.Path + ":" + key : key;
-        return new AssetException(AssetErrorCodes.InvalidConfiguration, $"Configuration '{path}' is '{value}'; expected {expected}.");
+        return new AssetException(AssetDiagnosticIds.InvalidConfiguration, $"Configuration '{path}' is '{value}'; expected {expected}.");
     }
 }

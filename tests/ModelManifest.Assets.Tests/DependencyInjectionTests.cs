@@ -76,7 +76,7 @@ public sealed class DependencyInjectionTests : LoopbackTestBase
 
         var error = Assert.Throws<AssetException>(() => container.GetRequiredService<AssetManager>());
 
-        Assert.Equal(AssetErrorCodes.InvalidConfiguration, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidConfiguration, error.Code);
         Assert.Contains("ModelManifest:HttpSources:0:Priority", error.Message, StringComparison.Ordinal);
     }
 

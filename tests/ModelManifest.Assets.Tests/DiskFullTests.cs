@@ -32,7 +32,7 @@ public sealed class DiskFullTests : LoopbackTestBase
 
             var error = await Assert.ThrowsAsync<AssetException>(() => manager.GetAsync(asset));
 
-            Assert.Equal(AssetErrorCodes.DiskFull, error.Code);
+            Assert.Equal(AssetDiagnosticIds.DiskFull, error.Code);
             Assert.Equal(1, Server.RequestCount);
             Assert.Empty(cache.ListIncomplete());
             Assert.Empty(cache.List());

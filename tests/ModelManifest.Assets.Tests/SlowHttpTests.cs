@@ -58,7 +58,7 @@ public sealed class SlowHttpTests : LoopbackTestBase
         var result = await Engine.Manager.GetAsync(asset).WaitAsync(Failsafe);
 
         Assert.Equal(mirror.Name, result.SourceName);
-        Assert.Contains(result.Attempts, a => a.Code == AssetErrorCodes.InvalidCredential);
+        Assert.Contains(result.Attempts, a => a.Code == AssetDiagnosticIds.InvalidCredential);
         Assert.Equal(0, Server.RequestCount);
     }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace ModelManifest.Build.Tests;
 
 /// <summary>A deterministic asset file for a test: bytes, digest and the manifest entry that describes it.</summary>
@@ -10,9 +8,8 @@ public sealed class SampleAsset
         Id = id;
         Tag = tag;
         FileName = fileName;
-        Bytes = new byte[size];
-        new Random(seed).NextBytes(Bytes);
-        Sha256 = Convert.ToHexStringLower(SHA256.HashData(Bytes));
+        Bytes = TestContent.Bytes(size, seed);
+        Sha256 = TestContent.Sha256(Bytes);
     }
 
     public string Id { get; }

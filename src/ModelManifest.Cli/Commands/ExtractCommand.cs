@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ModelManifest.Checkpoints;
 using ModelManifest.Cli.Extraction;
 using ModelManifest.Cli.Output;
+using ModelManifest.IO;
 using Spectre.Console;
 
 namespace ModelManifest.Cli.Commands;
@@ -136,7 +137,7 @@ internal static class ExtractCommand
     {
         try
         {
-            AtomicFile.WriteAllBytes(manifest, bytes);
+            AtomicFile.WriteAllBytes(manifest, bytes, durable: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -25,27 +25,16 @@ internal static class ValidateCommand
 
     internal static int Run(IReadOnlyList<string> inputs, bool asJson, bool crossCheck, TextWriter stdout, TextWriter stderr)
     {
-        var files = new List<string>();
-        foreach (string input in inputs)
+        var files = ManifestFiles.Expand(inputs, out string? missing);
+        if (missing is not null)
         {
-            if (Directory.Exists(input))
-            {
-                files.AddRange(Directory.EnumerateFiles(input, "*.models.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
-            }
-            else if (File.Exists(input))
-            {
-                files.Add(input);
-            }
-            else
-            {
-                stderr.WriteLine("error: no such file or folder: " + input);
-                return ExitCodes.UsageError;
-            }
+            stderr.WriteLine("error: no such file or folder: " + missing);
+            return ExitCodes.UsageError;
         }
 
         if (files.Count == 0)
         {
-            stderr.WriteLine("error: no *.models.json files found in " + string.Join(", ", inputs));
+            stderr.WriteLine($"error: no {ManifestFiles.Pattern} files found in " + string.Join(", ", inputs));
             return ExitCodes.UsageError;
         }
 

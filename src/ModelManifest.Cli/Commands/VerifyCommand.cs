@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelManifest.Assets;
 using ModelManifest.Checkpoints;
 using ModelManifest.Cli.Extraction;
 using ModelManifest.Cli.Output;
 using ModelManifest.Cli.Runs;
+using ModelManifest.IO;
 using Spectre.Console;
 
 namespace ModelManifest.Cli.Commands;
@@ -188,7 +190,7 @@ internal static class VerifyCommand
 
     private static void Record(CommandHost host, string manifest, string path, JsonObject result)
     {
-        string sha256 = Sha256Hasher.HashFile(path);
+        string sha256 = Sha256File.ComputeAsync(path, CancellationToken.None).GetAwaiter().GetResult();
         byte[] text = File.ReadAllBytes(manifest);
         IReadOnlyList<(string Id, string? Tag)> assets;
         var models = new List<(string Id, string Version)>();
@@ -223,6 +225,6 @@ internal static class VerifyCommand
             host.Error.WriteLine($"recorded verification ({(string?)result["status"]}) in {manifest} for model {id} {version}");
         }
 
-        AtomicFile.WriteAllBytes(manifest, text);
+        AtomicFile.WriteAllBytes(manifest, text, durable: true);
     }
 }

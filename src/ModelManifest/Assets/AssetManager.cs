@@ -222,7 +222,7 @@ public sealed class AssetManager
         {
             if (IsOffline && source.RequiresNetwork)
             {
-                attempts.Add(new SourceAttempt(source.Name, AssetErrorCodes.OfflineNotAvailable, "skipped: offline mode."));
+                attempts.Add(new SourceAttempt(source.Name, AssetDiagnosticIds.OfflineNotAvailable, "skipped: offline mode."));
             }
             else
             {
@@ -250,13 +250,13 @@ public sealed class AssetManager
                     var availability = await source.ProbeAsync(asset, cancellationToken).ConfigureAwait(false);
                     if (!availability.IsAvailable)
                     {
-                        attempts.Add(new SourceAttempt(source.Name, AssetErrorCodes.NotInSource, availability.Reason ?? "does not have it."));
+                        attempts.Add(new SourceAttempt(source.Name, AssetDiagnosticIds.NotInSource, availability.Reason ?? "does not have it."));
                         continue;
                     }
 
                     if (availability.Size is { } size && size != asset.Size)
                     {
-                        attempts.Add(new SourceAttempt(source.Name, AssetErrorCodes.SizeMismatch, $"has {size} bytes, the manifest says {asset.Size}."));
+                        attempts.Add(new SourceAttempt(source.Name, AssetDiagnosticIds.SizeMismatch, $"has {size} bytes, the manifest says {asset.Size}."));
                         continue;
                     }
 
@@ -277,7 +277,7 @@ public sealed class AssetManager
                 }
                 catch (Exception e) when (e is not AssetException)
                 {
-                    attempts.Add(new SourceAttempt(source.Name, AssetErrorCodes.TransportError, $"{e.GetType().Name}: {e.Message}"));
+                    attempts.Add(new SourceAttempt(source.Name, AssetDiagnosticIds.TransportError, $"{e.GetType().Name}: {e.Message}"));
                 }
 
                 _options.Log($"{asset.Key}: {attempts[^1]}");
@@ -289,7 +289,7 @@ public sealed class AssetManager
 
     private AssetException NotProvided(AssetInfo asset, List<SourceAttempt> attempts)
     {
-        var code = IsOffline ? AssetErrorCodes.OfflineNotAvailable : attempts.Count == 0 ? AssetErrorCodes.NoSources : AssetErrorCodes.NotFoundInAnySource;
+        var code = IsOffline ? AssetDiagnosticIds.OfflineNotAvailable : attempts.Count == 0 ? AssetDiagnosticIds.NoSources : AssetDiagnosticIds.NotFoundInAnySource;
         var why = IsOffline ? "is not cached and no local source has it (offline mode)" : attempts.Count == 0 ? "cannot be fetched: no sources are registered" : "could not be provided by any source";
         return new AssetException(code, $"Asset '{asset.Key}' ({asset.FileName}, {asset.Size} bytes, sha256 {asset.Sha256}) {why}.", asset.Key, attempts.ToArray());
     }
@@ -298,7 +298,7 @@ public sealed class AssetManager
     {
         if (await Cache.VerifyAsync(asset.Sha256, cancellationToken).ConfigureAwait(false) == CacheBlobState.Corrupt)
         {
-            _options.Log($"{AssetErrorCodes.CacheCorrupt}: cached blob of '{asset.Key}' changed on disk; removed, fetching again.");
+            _options.Log($"{AssetDiagnosticIds.CacheCorrupt}: cached blob of '{asset.Key}' changed on disk; removed, fetching again.");
         }
     }
 

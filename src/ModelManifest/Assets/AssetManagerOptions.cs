@@ -12,7 +12,7 @@ public sealed class AssetManagerOptions
 
     /// <summary>
     /// Hard offline switch: sources whose <see cref="IAssetSource.RequiresNetwork"/> is true are never asked, so no
-    /// socket is opened; an asset that is neither cached nor local fails at once with <see cref="AssetErrorCodes.OfflineNotAvailable"/>.
+    /// socket is opened; an asset that is neither cached nor local fails at once with <see cref="AssetDiagnosticIds.OfflineNotAvailable"/>.
     /// Defaults to the <c>MODELMANIFEST_OFFLINE</c> environment variable.
     /// </summary>
     public bool Offline { get; set; } = Environment.GetEnvironmentVariable(OfflineEnvironmentVariable) is "1" or "true" or "TRUE" or "True";

@@ -52,7 +52,7 @@ public sealed class DirectoryAssetSource : IAssetSource
     /// <inheritdoc />
     public ValueTask<AssetContent> OpenReadAsync(AssetInfo asset, long offset, CancellationToken cancellationToken)
     {
-        var path = Locate(asset) ?? throw new AssetSourceException(AssetErrorCodes.NotInSource, "the file is gone.");
+        var path = Locate(asset) ?? throw new AssetSourceException(AssetDiagnosticIds.NotInSource, "the file is gone.");
         return ValueTask.FromResult(AssetContent.FromFile(path, offset));
     }
 

@@ -7,20 +7,17 @@ using ModelManifest.Assets;
 namespace ModelManifest.Build.Tasks;
 
 /// <summary>
-/// Turns <c>ModelAssetSource</c> items into engine sources: an http(s) URL is an <see cref="HttpAssetSource"/>, an item
-/// with <c>Type</c> (and <c>AssemblyFile</c>) is a user source type, anything else is a folder
-/// (<see cref="DirectoryAssetSource"/>). Lower <c>Priority</c> is asked first; ties keep item order.
+/// Turns <c>ModelAssetSource</c> items into engine sources: an item with <c>Type</c> (and <c>AssemblyFile</c>) is a
+/// user source type; any other item is a location that the runtime's <see cref="AssetSourceFactory"/> builds (the same
+/// forms and settings as the CLI's <c>--source</c>). Lower <c>Priority</c> is asked first; ties keep item order.
 /// </summary>
-internal sealed class AssetSourceFactory : IDisposable
+internal sealed class ModelAssetSourceItems : IDisposable
 {
-    /// <summary>Priority of the manifests' own URL hints: after every configured source.</summary>
-    public const int UrlHintPriority = int.MaxValue;
-
-    private AssetSourceFactory(List<(IAssetSource, int)> sources) => Sources = sources;
+    private ModelAssetSourceItems(List<(IAssetSource, int)> sources) => Sources = sources;
 
     public IReadOnlyList<(IAssetSource Source, int Priority)> Sources { get; }
 
-    public static AssetSourceFactory Create(ITaskItem[] items, bool useUrlHints, bool hasUrlHints, TaskLoggingHelper log)
+    public static ModelAssetSourceItems Create(ITaskItem[] items, bool useUrlHints, bool hasUrlHints, TaskLoggingHelper log)
     {
         var sources = new List<(IAssetSource, int)>();
         foreach (ITaskItem item in items)
@@ -32,21 +29,15 @@ internal sealed class AssetSourceFactory : IDisposable
             {
                 sources.Add((CreateCustom(item, type), priority));
             }
-            else if (spec.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            {
-                sources.Add((CreateHttp(item), priority));
-            }
             else
             {
-                string root = item.GetMetadata("FullPath");
-                var layout = ParseEnum(item, "Layout", DirectoryLayout.All);
-                sources.Add((new DirectoryAssetSource(root, layout), priority));
+                sources.Add((CreateFromLocation(item, spec), priority));
             }
         }
 
         if (useUrlHints && hasUrlHints)
         {
-            sources.Add((new HttpAssetSource(new HttpAssetSourceOptions { UseUrlHints = true, Name = "manifest urls" }), UrlHintPriority));
+            sources.Add((AssetSourceFactory.CreateUrlHints(), AssetSourceFactory.UrlHintPriority));
         }
 
         foreach (var (source, priority) in sources.OrderBy(s => s.Item2))
@@ -54,7 +45,7 @@ internal sealed class AssetSourceFactory : IDisposable
             log.LogMessage(MessageImportance.Low, $"Model asset source {source.Name} (priority {priority.ToString(CultureInfo.InvariantCulture)})");
         }
 
-        return new AssetSourceFactory(sources);
+        return new ModelAssetSourceItems(sources);
     }
 
     public void Dispose()
@@ -65,32 +56,33 @@ internal sealed class AssetSourceFactory : IDisposable
         }
     }
 
-    private static HttpAssetSource CreateHttp(ITaskItem item)
+    /// <summary>
+    /// A location item: relative folders resolve against the current directory, which MSBuild sets to the project's
+    /// folder while a task runs (as the item's FullPath does).
+    /// </summary>
+    private static IAssetSource CreateFromLocation(ITaskItem item, string spec)
     {
-        if (!Uri.TryCreate(item.ItemSpec, UriKind.Absolute, out Uri? baseUrl))
+        try
         {
-            throw new BuildConfigurationException(BuildErrorCodes.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}' is not a valid URL.");
+            return AssetSourceFactory.Create(spec, Metadata(item));
+        }
+        catch (AssetException e)
+        {
+            throw new BuildConfigurationException(BuildErrorCodes.InvalidSource, null, $"ModelAssetSource: {e.Reason}");
+        }
+    }
+
+    /// <summary>The item's own metadata (keys, not entries: MSBuild's dictionary enumerates KeyValuePairs).</summary>
+    private static Dictionary<string, string> Metadata(ITaskItem item)
+    {
+        System.Collections.IDictionary custom = item.CloneCustomMetadata();
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (object key in custom.Keys)
+        {
+            settings[(string)key] = custom[key] as string ?? string.Empty;
         }
 
-        var options = new HttpAssetSourceOptions { BaseUrl = baseUrl, UseUrlHints = false };
-        string template = item.GetMetadata("PathTemplate");
-        if (template.Length > 0)
-        {
-            options.PathTemplate = template;
-        }
-
-        string token = item.GetMetadata("TokenEnvironmentVariable");
-        string basic = item.GetMetadata("BasicAuthEnvironmentVariable");
-        if (token.Length > 0)
-        {
-            options.Credential = HttpCredential.BearerFromEnvironment(token);
-        }
-        else if (basic.Length > 0)
-        {
-            options.Credential = HttpCredential.BasicFromEnvironment(basic);
-        }
-
-        return new HttpAssetSource(options);
+        return settings;
     }
 
     /// <summary>
@@ -121,14 +113,7 @@ internal sealed class AssetSourceFactory : IDisposable
                     $"ModelAssetSource '{item.ItemSpec}': type '{typeName}' was not found in '{assemblyFile}' or does not implement ModelManifest.Assets.IAssetSource.");
             }
 
-            // Keys, not entries: MSBuild's metadata dictionary enumerates KeyValuePairs, not DictionaryEntry.
-            System.Collections.IDictionary custom = item.CloneCustomMetadata();
-            var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (object key in custom.Keys)
-            {
-                settings[(string)key] = custom[key] as string ?? string.Empty;
-            }
-
+            var settings = Metadata(item);
             settings["Include"] = item.ItemSpec;
             var withSettings = type.GetConstructor([typeof(IReadOnlyDictionary<string, string>)]);
             return (IAssetSource)(withSettings is not null ? withSettings.Invoke([settings]) : Activator.CreateInstance(type)!);
@@ -151,19 +136,5 @@ internal sealed class AssetSourceFactory : IDisposable
         return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int priority)
             ? priority
             : throw new BuildConfigurationException(BuildErrorCodes.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}': Priority '{value}' is not an integer.");
-    }
-
-    private static T ParseEnum<T>(ITaskItem item, string metadata, T fallback)
-        where T : struct, Enum
-    {
-        string value = item.GetMetadata(metadata);
-        if (value.Length == 0)
-        {
-            return fallback;
-        }
-
-        return Enum.TryParse(value, ignoreCase: true, out T parsed)
-            ? parsed
-            : throw new BuildConfigurationException(BuildErrorCodes.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}': {metadata} '{value}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
     }
 }

@@ -1,7 +1,7 @@
 namespace ModelManifest.Assets;
 
-/// <summary>Stable error codes of the asset engine (<c>MM1xxx</c>). Codes never change meaning once shipped.</summary>
-public static class AssetErrorCodes
+/// <summary>Stable diagnostic ids of the asset engine (<c>MM10xx</c>). An id never changes meaning once shipped.</summary>
+public static class AssetDiagnosticIds
 {
     /// <summary>No source could provide the asset; the error lists every source and what it said.</summary>
     public const string NotFoundInAnySource = "MM1001";
@@ -47,4 +47,7 @@ public static class AssetErrorCodes
 
     /// <summary>A configuration value of the engine (for example in the <c>ModelManifest</c> configuration section) is not valid.</summary>
     public const string InvalidConfiguration = "MM1030";
+
+    /// <summary>A source location cannot become a source: an unsupported scheme (or a typo of one), a malformed URL, or an invalid setting.</summary>
+    public const string InvalidSourceLocation = "MM1015";
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace ModelManifest.Assets.Tests.Infrastructure;
+namespace ModelManifest.Testing;
 
 /// <summary>A real HTTP server (Kestrel) on 127.0.0.1 with a random port that counts connections, requests and body bytes.</summary>
 public sealed class LoopbackServer : IAsyncDisposable

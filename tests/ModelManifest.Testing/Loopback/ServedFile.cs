@@ -1,4 +1,4 @@
-namespace ModelManifest.Assets.Tests.Infrastructure;
+namespace ModelManifest.Testing;
 
 /// <summary>How the loopback server serves one path; each misbehaviour is a switch a test turns on.</summary>
 public sealed class ServedFile
