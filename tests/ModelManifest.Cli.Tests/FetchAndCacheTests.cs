@@ -84,7 +84,7 @@ public sealed class FetchAndCacheTests : IDisposable
     {
         var result = CliRunner.Run("fetch", "-m", _manifest, "--cache", _cache, "--source", source);
         Assert.Equal(2, result.ExitCode);
-        CliRunner.AssertOneCleanErrorLine(result, "MM1013");
+        CliRunner.AssertOneCleanErrorLine(result, "MM1015");
         Assert.Contains(source, result.StdErr, StringComparison.Ordinal);
     }
 
