@@ -16,7 +16,7 @@ public sealed class DependencyInjectionTests : LoopbackTestBase
     [Fact]
     public async Task AddCatalog_gives_a_provider_with_the_catalog_models_and_assets_from_a_folder_source()
     {
-        byte[] content = TestFiles.Bytes(3000, 81);
+        byte[] content = TestContent.Bytes(3000, 81);
         AssetInfo asset = TestFiles.Asset(content, id: "encoder", fileName: "encoder.onnx");
         string mirror = Engine.Dir.Sub("mirror");
         File.WriteAllBytes(Path.Combine(mirror, "encoder.onnx"), content);
@@ -83,7 +83,7 @@ public sealed class DependencyInjectionTests : LoopbackTestBase
     [Fact]
     public async Task Http_sources_use_the_ModelManifest_client_of_IHttpClientFactory_and_log_through_ILogger()
     {
-        byte[] content = TestFiles.Bytes(5000, 82);
+        byte[] content = TestContent.Bytes(5000, 82);
         AssetInfo asset = TestFiles.Asset(content);
         Server.Add(asset.FileName, content);
         var counting = new CountingHandler();

@@ -25,7 +25,7 @@ public sealed class DiskFullTests : LoopbackTestBase
         {
             var cache = new AssetCache(Path.Combine(volume, "cache"));
             var manager = new AssetManager(cache, new AssetManagerOptions { RetryDelay = TimeSpan.FromMilliseconds(10) });
-            var content = TestFiles.Bytes(16 << 20, 80);
+            var content = TestContent.Bytes(16 << 20, 80);
             var asset = TestFiles.Asset(content);
             Server.Add(asset.FileName, content);
             manager.AddSource(Engine.Http(Server.BaseUrl));

@@ -75,7 +75,7 @@ public sealed class SlowHttpTests : LoopbackTestBase
                 held.Add(await silent.AcceptTcpClientAsync()); // accept, then say nothing
             }
         });
-        var content = TestFiles.Bytes(10_000, 94);
+        var content = TestContent.Bytes(10_000, 94);
         var asset = TestFiles.Asset(content);
         Engine.Manager.AddSource(Engine.Http(new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/"), configure: o =>
         {

@@ -56,7 +56,7 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task A_resolve_through_a_folder_source_counts_bytes_served_misses_and_hits_and_records_spans()
     {
-        byte[] content = TestFiles.Bytes(12_345, seed: 71);
+        byte[] content = TestContent.Bytes(12_345, seed: 71);
         AssetInfo asset = TestFiles.Asset(content, id: "telemetry-" + Guid.NewGuid().ToString("N"), fileName: "t.bin");
         string mirror = _dir.Sub("mirror");
         File.WriteAllBytes(Path.Combine(mirror, "t.bin"), content);
@@ -90,7 +90,7 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task A_failed_resolve_is_a_miss_with_an_error_span()
     {
-        byte[] content = TestFiles.Bytes(100, seed: 72);
+        byte[] content = TestContent.Bytes(100, seed: 72);
         AssetInfo asset = TestFiles.Asset(content, id: "telemetry-" + Guid.NewGuid().ToString("N"), fileName: "absent.bin");
         var manager = new AssetManager(new AssetCache(_dir.Sub("cache")), new AssetManagerOptions { MeterFactory = _meters });
         manager.AddSource(new DirectoryAssetSource(_dir.Sub("empty"), DirectoryLayout.FileName, name: "empty"));

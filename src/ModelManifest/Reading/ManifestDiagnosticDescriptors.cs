@@ -13,10 +13,10 @@ public static class ManifestDiagnosticDescriptors
     /// Base of every help link (the reader's, the generator's, the build's and the CLI's): docs/diagnostics.md, whose
     /// anchors are the lowercase ids. The link of a rule is <c>HelpLinkBase + id.ToLowerInvariant()</c>.
     /// </summary>
-    internal const string HelpLinkBase = "https://github.com/modelmanifest/ModelManifest.Build/blob/main/docs/diagnostics.md#";
+    public const string HelpLinkBase = "https://github.com/modelmanifest/ModelManifest.Build/blob/main/docs/diagnostics.md#";
 
     /// <summary>The help link of a rule id: its anchor in docs/diagnostics.md.</summary>
-    internal static string HelpLink(string id) => HelpLinkBase + id.ToLowerInvariant();
+    public static string HelpLink(string id) => HelpLinkBase + id.ToLowerInvariant();
 
     private const string Reading = "Reading";
     private const string Schema = "Schema";
