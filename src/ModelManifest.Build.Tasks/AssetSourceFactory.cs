@@ -69,7 +69,7 @@ internal sealed class AssetSourceFactory : IDisposable
     {
         if (!Uri.TryCreate(item.ItemSpec, UriKind.Absolute, out Uri? baseUrl))
         {
-            throw new BuildConfigurationException(BuildErrorCodes.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}' is not a valid URL.");
+            throw new BuildConfigurationException(BuildDiagnosticIds.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}' is not a valid URL.");
         }
 
         var options = new HttpAssetSourceOptions { BaseUrl = baseUrl, UseUrlHints = false };
@@ -117,7 +117,7 @@ internal sealed class AssetSourceFactory : IDisposable
 
             if (type is null || !typeof(IAssetSource).IsAssignableFrom(type))
             {
-                throw new BuildConfigurationException(BuildErrorCodes.CustomSourceFailed, null,
+                throw new BuildConfigurationException(BuildDiagnosticIds.CustomSourceFailed, null,
                     $"ModelAssetSource '{item.ItemSpec}': type '{typeName}' was not found in '{assemblyFile}' or does not implement ModelManifest.Assets.IAssetSource.");
             }
 
@@ -135,7 +135,7 @@ internal sealed class AssetSourceFactory : IDisposable
         }
         catch (Exception e) when (e is not BuildConfigurationException)
         {
-            throw new BuildConfigurationException(BuildErrorCodes.CustomSourceFailed, null,
+            throw new BuildConfigurationException(BuildDiagnosticIds.CustomSourceFailed, null,
                 $"ModelAssetSource '{item.ItemSpec}': could not create '{typeName}': {(e.InnerException ?? e).Message}");
         }
     }
@@ -150,7 +150,7 @@ internal sealed class AssetSourceFactory : IDisposable
 
         return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int priority)
             ? priority
-            : throw new BuildConfigurationException(BuildErrorCodes.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}': Priority '{value}' is not an integer.");
+            : throw new BuildConfigurationException(BuildDiagnosticIds.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}': Priority '{value}' is not an integer.");
     }
 
     private static T ParseEnum<T>(ITaskItem item, string metadata, T fallback)
@@ -164,6 +164,6 @@ internal sealed class AssetSourceFactory : IDisposable
 
         return Enum.TryParse(value, ignoreCase: true, out T parsed)
             ? parsed
-            : throw new BuildConfigurationException(BuildErrorCodes.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}': {metadata} '{value}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
+            : throw new BuildConfigurationException(BuildDiagnosticIds.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}': {metadata} '{value}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
     }
 }

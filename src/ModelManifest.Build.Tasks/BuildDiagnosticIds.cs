@@ -1,12 +1,12 @@
 namespace ModelManifest.Build.Tasks;
 
 /// <summary>
-/// Codes the build adds to the engine's (MM10xx) and the reader's (MM0xxx): configuration mistakes an MSBuild
-/// user can act on.
+/// Ids the build adds to the engine's (MM10xx) and the reader's (MM0xxx): configuration mistakes an MSBuild
+/// user can act on, and what the build itself reports. Every id has an anchor in docs/diagnostics.md.
 /// </summary>
-internal static class BuildErrorCodes
+internal static class BuildDiagnosticIds
 {
-    /// <summary>A ModelAssetSource item that cannot be used (bad URL, missing folder metadata, bad priority).</summary>
+    /// <summary>A ModelAssetSource item that cannot be used (unknown URL scheme, bad PathTemplate, Priority or Layout).</summary>
     public const string InvalidSource = "MM1101";
 
     /// <summary>A user source type that cannot be loaded or created.</summary>
@@ -30,14 +30,12 @@ internal static class BuildErrorCodes
     /// <summary>Warning: this MSBuild (the .NET Framework one in Visual Studio) cannot run the task.</summary>
     public const string UnsupportedMSBuild = "MM1108";
 
+    /// <summary>Warning: a credential environment variable named by a ModelAssetSource item is not set.</summary>
+    public const string CredentialVariableUnset = "MM1109";
+
+    /// <summary>Warning: the folder of a ModelAssetSource item does not exist, so the source serves nothing.</summary>
+    public const string SourceFolderMissing = "MM1110";
+
     /// <summary>Whether an exception is ENOSPC / ERROR_DISK_FULL.</summary>
     public static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 0x70 or 0x27;
-}
-
-/// <summary>A configuration problem reported as one MSBuild error.</summary>
-internal sealed class BuildConfigurationException(string code, string? file, string message) : Exception(message)
-{
-    public string Code { get; } = code;
-
-    public string? File { get; } = file;
 }
