@@ -27,7 +27,10 @@ internal static class BuildDiagnosticIds
     /// <summary>Warning: the build was canceled during resolution.</summary>
     public const string Canceled = "MM1107";
 
-    /// <summary>Warning: this MSBuild (the .NET Framework one in Visual Studio) cannot run the task.</summary>
+    /// <summary>
+    /// Retired: was the warning that the .NET Framework MSBuild skipped resolution. That MSBuild now resolves out of
+    /// process; the id stays reserved and is never reused.
+    /// </summary>
     public const string UnsupportedMSBuild = "MM1108";
 
     /// <summary>Warning: a credential environment variable named by a ModelAssetSource item is not set.</summary>
@@ -35,6 +38,9 @@ internal static class BuildDiagnosticIds
 
     /// <summary>Warning: the folder of a ModelAssetSource item does not exist, so the source serves nothing.</summary>
     public const string SourceFolderMissing = "MM1110";
+
+    /// <summary>The out-of-process resolver (ModelAssetResolveOutOfProcess) exited with a failure it did not report (reported by the targets).</summary>
+    public const string OutOfProcessHostFailed = "MM1111";
 
     /// <summary>Whether an exception is ENOSPC / ERROR_DISK_FULL.</summary>
     public static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 0x70 or 0x27;

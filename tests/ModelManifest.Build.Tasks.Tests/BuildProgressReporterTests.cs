@@ -34,7 +34,7 @@ public sealed class BuildProgressReporterTests
         Assert.Equal(3, lines.Count); // the start line, then one at 5 s and one at 10 s of 12 s
         Assert.Equal("Model asset big: 40% (40 MB of 100 MB, 7.8 MB/s) from http:server", lines[1]);
         Assert.Equal("Model asset big: 80% (80 MB of 100 MB, 7.9 MB/s) from http:server", lines[2]);
-        Assert.Equal(", 12.0 s, 8.3 MB/s", finished);
+        Assert.Equal(", 12.0 s, 7.9 MB/s", finished);
         Assert.All(engine.Messages, m => Assert.Equal(MessageImportance.High, m.Importance));
     }
 

@@ -124,6 +124,38 @@ public sealed class FirstUseEndToEndTests : IAsyncLifetime
         Assert.Equal(_weights.Bytes.Length, _server.BytesSentFor(_weights.HttpPath));
     }
 
+    [Fact]
+    public void Forced_out_of_process_resolution_bundles_the_same_files_and_reports_the_same_errors()
+    {
+        var app = new ConsumerProject(_packages, _root, "oop", _cache, extraItems: $"""<ModelAssetSource Include="{_mirror}" />""",
+                extraProperties: "<ModelAssetResolveOutOfProcess>true</ModelAssetResolveOutOfProcess>")
+            .WithAssetPrintingProgram()
+            .WithManifest("demo.models.json", SampleAsset.Manifest(_weights));
+        var build = app.Run("build");
+        AssertSucceeded(build);
+        Assert.Contains($"Model asset weights (weights.bin, 0.25 MB): from directory:{_mirror}", build.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(app.Directory, "obj", "modelassets", "request.txt"))); // the child process's input
+        var run = ConsumerProject.RunApp(Path.Combine(app.OutputDirectory, "oop.dll"));
+        AssertSucceeded(run);
+        Assert.Contains($"asset weights models/weights.bin {_weights.Sha256}", run.Output, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(app.Directory, "Directory.Build.targets"), """
+            <Project>
+              <ItemGroup>
+                <ModelAssetSource Include="htp://127.0.0.1/models" />
+              </ItemGroup>
+            </Project>
+            """);
+        var bad = app.Run("build");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("error MM1101: ModelAssetSource 'htp://127.0.0.1/models': 'htp://' is not a supported scheme", bad.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB3073", bad.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MM1111", bad.Output, StringComparison.Ordinal);
+
+        AssertSucceeded(app.Run("clean"));
+        Assert.False(File.Exists(Path.Combine(app.OutputDirectory, "models", "weights.bin")));
+    }
+
     private static void Unbundle(ConsumerProject app)
     {
         Directory.Delete(Path.Combine(app.Directory, "obj", "modelassets"), recursive: true);
