@@ -39,7 +39,10 @@ internal static class BuildDiagnosticIds
     /// <summary>Warning: the folder of a ModelAssetSource item does not exist, so the source serves nothing.</summary>
     public const string SourceFolderMissing = "MM1110";
 
-    /// <summary>The out-of-process resolver (ModelAssetResolveOutOfProcess) exited with a failure it did not report (reported by the targets).</summary>
+    /// <summary>
+    /// Out-of-process resolution failed (reported by the targets): after the host's own errors, as the one line that
+    /// fails the Exec; alone when the host exited without reporting why (no runtime, no dotnet on PATH).
+    /// </summary>
     public const string OutOfProcessHostFailed = "MM1111";
 
     /// <summary>Whether an exception is ENOSPC / ERROR_DISK_FULL.</summary>

@@ -29,7 +29,16 @@ internal static class OutOfProcessHost
             return 2;
         }
 
-        return Run(args[0]);
+        try
+        {
+            return Run(args[0]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileLoadException or BadImageFormatException or TypeLoadException)
+        {
+            // Only the reason, never a stack trace: the targets report the exit code as MM1111.
+            Console.Error.WriteLine("Model asset resolution host: " + e.Message);
+            return 3;
+        }
     }
 
     /// <summary>Kept out of <see cref="Main"/> so MSBuild's types load only after the resolver above is in place.</summary>
