@@ -68,7 +68,7 @@ internal sealed class ModelAssetSourceItems : IDisposable
         }
         catch (AssetException e)
         {
-            throw new BuildConfigurationException(BuildErrorCodes.InvalidSource, null, $"ModelAssetSource: {e.Reason}");
+            throw new BuildConfigurationException(BuildDiagnosticIds.InvalidSource, null, $"ModelAssetSource: {e.Reason}");
         }
     }
 
@@ -109,7 +109,7 @@ internal sealed class ModelAssetSourceItems : IDisposable
 
             if (type is null || !typeof(IAssetSource).IsAssignableFrom(type))
             {
-                throw new BuildConfigurationException(BuildErrorCodes.CustomSourceFailed, null,
+                throw new BuildConfigurationException(BuildDiagnosticIds.CustomSourceFailed, null,
                     $"ModelAssetSource '{item.ItemSpec}': type '{typeName}' was not found in '{assemblyFile}' or does not implement ModelManifest.Assets.IAssetSource.");
             }
 
@@ -120,7 +120,7 @@ internal sealed class ModelAssetSourceItems : IDisposable
         }
         catch (Exception e) when (e is not BuildConfigurationException)
         {
-            throw new BuildConfigurationException(BuildErrorCodes.CustomSourceFailed, null,
+            throw new BuildConfigurationException(BuildDiagnosticIds.CustomSourceFailed, null,
                 $"ModelAssetSource '{item.ItemSpec}': could not create '{typeName}': {(e.InnerException ?? e).Message}");
         }
     }
@@ -135,6 +135,6 @@ internal sealed class ModelAssetSourceItems : IDisposable
 
         return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int priority)
             ? priority
-            : throw new BuildConfigurationException(BuildErrorCodes.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}': Priority '{value}' is not an integer.");
+            : throw new BuildConfigurationException(BuildDiagnosticIds.InvalidSource, null, $"ModelAssetSource '{item.ItemSpec}': Priority '{value}' is not an integer.");
     }
 }

@@ -1,4 +1,4 @@
-namespace ModelManifest.Build.Tests;
+namespace ModelManifest.Testing;
 
 /// <summary>A deterministic asset file for a test: bytes, digest and the manifest entry that describes it.</summary>
 public sealed class SampleAsset
