@@ -31,7 +31,7 @@ public sealed record CheckpointInfo
     public TorchCheckpointInfo? Torch { get; init; }
 
     /// <summary>Total parameter count where the format states tensor shapes.</summary>
-    public long? ParameterCount => Safetensors?.ParameterCount ?? Gguf?.ParameterCount;
+    public long? ParameterCount => Safetensors?.ParameterCount ?? Gguf?.ParameterCount ?? Torch?.ParameterCount;
 }
 
 /// <summary>Detects a checkpoint's format, reads its header with the matching reader, and optionally hashes it.</summary>

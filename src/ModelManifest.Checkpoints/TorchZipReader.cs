@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
+using ModelManifest.Checkpoints.Pickle;
 
 namespace ModelManifest.Checkpoints;
 
@@ -19,7 +20,32 @@ public sealed record TorchCheckpointInfo(
     ImmutableArray<TorchZipEntry> Entries,
     string? MetadataEntry,
     string? MetadataJson,
-    TorchMetadata Metadata);
+    TorchMetadata Metadata)
+{
+    /// <summary>
+    /// True for the pre-1.6 format (<c>_use_new_zipfile_serialization=False</c>): a sequence of pickles followed by
+    /// raw storages, not a zip; <see cref="Entries"/> is then empty.
+    /// </summary>
+    public bool Legacy { get; init; }
+
+    /// <summary>The tensors the pickle describes, in pickle order (no tensor data is read).</summary>
+    public ImmutableArray<TorchTensor> Tensors { get; init; } = ImmutableArray<TorchTensor>.Empty;
+
+    /// <summary>Globals the pickle names that <c>torch.load(weights_only=True)</c> refuses; empty for a safe checkpoint.</summary>
+    public ImmutableArray<TorchUnsafeGlobal> UnsafeGlobals { get; init; } = ImmutableArray<TorchUnsafeGlobal>.Empty;
+
+    /// <summary>Tensors not backed by data (a missing storage, a view beyond its storage) and unreadable tensor records.</summary>
+    public ImmutableArray<string> Problems { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>The string keys of the top-level dict (for example <c>state_dict</c>, <c>hyper_parameters</c>), at most 100.</summary>
+    public ImmutableArray<string> TopLevelKeys { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>Sum of the tensors' element counts.</summary>
+    public long ParameterCount => Tensors.Sum(t => t.ElementCount);
+
+    /// <summary>Whether a weights-only load would accept the pickle and every tensor is backed by data.</summary>
+    public bool IsSafe => UnsafeGlobals.IsEmpty && Problems.IsEmpty;
+}
 
 /// <summary>Fields mapped from an embedded weather-model metadata file (anemoi.json / ai-models.json).</summary>
 public sealed record TorchMetadata
@@ -86,9 +112,17 @@ public static class TorchZipReader
         }
     }
 
-    /// <summary>Reads a PyTorch zip checkpoint from a seekable stream.</summary>
+    /// <summary>Largest <c>data.pkl</c> that is interpreted (a pickle of 100,000 tensors is about 10 MB).</summary>
+    public const int MaxPickleLength = 256 << 20;
+
+    /// <summary>Reads a PyTorch checkpoint (zip, or the legacy pickle-sequence format) from a seekable stream.</summary>
     public static TorchCheckpointInfo Read(Stream stream)
     {
+        if (TorchLegacyReader.IsLegacy(stream))
+        {
+            return TorchLegacyReader.Read(stream);
+        }
+
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
@@ -123,7 +157,11 @@ public static class TorchZipReader
                 mapped = MapMetadata(metadataEntry.FullName, json);
             }
 
-            return new TorchCheckpointInfo(archiveName, entries.ToImmutable(), metadataEntry?.FullName, json, mapped);
+            var lengths = entries.ToDictionary(e => e.Name, e => e.Length, StringComparer.Ordinal);
+            string prefix = archiveName.Length == 0 ? "data/" : archiveName + "/data/";
+            byte[] pickle = ReadEntry(zip.GetEntry(pkl)!, MaxPickleLength, "pickle");
+            TorchPickleAnalysis analysis = TorchPickleAnalysis.Analyze(pickle, pkl, key => lengths.TryGetValue(prefix + key, out long n) ? n : null);
+            return new TorchCheckpointInfo(archiveName, entries.ToImmutable(), metadataEntry?.FullName, json, mapped).With(analysis);
         }
         catch (InvalidDataException e)
         {
@@ -135,11 +173,32 @@ public static class TorchZipReader
         name.EndsWith("anemoi-metadata/anemoi.json", StringComparison.Ordinal)
         || name == "ai-models.json" || name.EndsWith("/ai-models.json", StringComparison.Ordinal);
 
+    internal static TorchCheckpointInfo With(this TorchCheckpointInfo info, TorchPickleAnalysis analysis) => info with
+    {
+        Tensors = analysis.Tensors,
+        UnsafeGlobals = analysis.UnsafeGlobals,
+        Problems = analysis.Problems,
+        TopLevelKeys = analysis.TopLevelKeys,
+    };
+
     private static string ReadEntryText(ZipArchiveEntry entry)
     {
-        if (entry.Length > MaxMetadataLength)
+        byte[] buffer = ReadEntry(entry, MaxMetadataLength, "metadata");
+        try
         {
-            throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"metadata entry '{entry.FullName}' is {entry.Length} bytes (limit {MaxMetadataLength})");
+            return BinaryCursor.StrictUtf8.GetString(buffer);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"metadata entry '{entry.FullName}' is not UTF-8", e);
+        }
+    }
+
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long limit, string what)
+    {
+        if (entry.Length > limit)
+        {
+            throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"{what} entry '{entry.FullName}' is {entry.Length} bytes (limit {limit})");
         }
 
         using Stream s = entry.Open();
@@ -150,20 +209,13 @@ public static class TorchZipReader
             int n = s.Read(buffer, total, buffer.Length - total);
             if (n == 0)
             {
-                throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"metadata entry '{entry.FullName}' is truncated");
+                throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"{what} entry '{entry.FullName}' is truncated");
             }
 
             total += n;
         }
 
-        try
-        {
-            return BinaryCursor.StrictUtf8.GetString(buffer);
-        }
-        catch (System.Text.DecoderFallbackException e)
-        {
-            throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"metadata entry '{entry.FullName}' is not UTF-8", e);
-        }
+        return buffer;
     }
 
     /// <summary>Maps anemoi / ai-models metadata JSON to <see cref="TorchMetadata"/>; unknown layouts map to nothing.</summary>
