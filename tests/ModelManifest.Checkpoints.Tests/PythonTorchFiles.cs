@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ModelManifest.Testing;
 
 namespace ModelManifest.Checkpoints.Tests;
 
@@ -8,8 +8,6 @@ namespace ModelManifest.Checkpoints.Tests;
 /// </summary>
 public sealed class PythonTorchFiles : IDisposable
 {
-    public const string Python = "/usr/bin/python3";
-
     public PythonTorchFiles()
     {
         Directory = Path.Combine(Path.GetTempPath(), "mm-torch-" + Guid.NewGuid().ToString("N"));
@@ -31,22 +29,8 @@ public sealed class PythonTorchFiles : IDisposable
 
     public string File(string name) => Path.Combine(Directory, name);
 
-    public static string Run(string script, params string[] args)
-    {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Python", script));
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(psi)!;
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{script} failed (is python3-torch installed? run eng/install-prerequisites.sh): {stderr.Result}");
-        return stdout;
-    }
+    public static string Run(string script, params string[] args) =>
+        DebianPython.Run([Path.Combine(AppContext.BaseDirectory, "Python", script), .. args]);
 
     public void Dispose()
     {

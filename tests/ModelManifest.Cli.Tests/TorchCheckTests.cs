@@ -1,27 +1,12 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+using ModelManifest.Testing;
 
 namespace ModelManifest.Cli.Tests;
 
 /// <summary>verify and extract on PyTorch checkpoints written by Debian's python3-torch, and on a malicious one.</summary>
 public sealed class TorchCheckTests
 {
-    private static void Python(string code, params string[] args)
-    {
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(code);
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, "python3 failed (python3-torch comes from eng/install-prerequisites.sh): " + stderr + stdout.Result);
-    }
+    private static void Python(string code, params string[] args) => DebianPython.Run(["-c", code, .. args]);
 
     private static string RealCheckpoint(TempDir dir)
     {
