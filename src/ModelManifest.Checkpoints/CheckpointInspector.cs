@@ -64,6 +64,18 @@ public static class CheckpointInspector
             };
         });
 
-        return hash ? info with { Sha256 = Sha256Hasher.HashFile(full, hashProgress, cancellationToken) } : info;
+        if (!hash)
+        {
+            return info;
+        }
+
+        // The recorded size is the number of bytes the hash covers, so the two always describe the same content.
+        var (sha256, length) = Sha256Hasher.HashFileCounted(full, hashProgress, cancellationToken);
+        if (length != info.Size)
+        {
+            throw new CheckpointFormatException(info.Format, length, $"the file changed while it was read ({info.Size} bytes, then {length}): retry when it is complete").WithFile(full);
+        }
+
+        return info with { Sha256 = sha256 };
     }
 }

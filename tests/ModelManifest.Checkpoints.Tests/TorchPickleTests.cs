@@ -206,3 +206,66 @@ public sealed class TorchPickleFuzzTests(PythonTorchFiles files) : IClassFixture
         Assert.Empty(analysis.Problems);
     }
 }
+
+/// <summary>Files that stand where a checkpoint should be but are not one: a clean error that says what they are.</summary>
+public sealed class NotACheckpointTests
+{
+    private static CheckpointFormatException Refused(string path) =>
+        Assert.Throws<CheckpointFormatException>(() => CheckpointInspector.Inspect(path));
+
+    [Fact]
+    public void Lfs_pointers_html_pages_empty_files_and_directories_are_named_with_a_fix()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mm-placeholder-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string lfs = Path.Combine(dir, "model.safetensors");
+            File.WriteAllText(lfs, "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 1342177280\n");
+            Assert.Contains("Git LFS pointer", Refused(lfs).Message);
+            Assert.Contains("git lfs pull", Refused(lfs).Message);
+
+            string html = Path.Combine(dir, "model.ckpt");
+            File.WriteAllText(html, "\n<!DOCTYPE html><html><body>Sign in</body></html>");
+            Assert.Contains("HTML page", Refused(html).Message);
+
+            string empty = Path.Combine(dir, "model.gguf");
+            File.WriteAllBytes(empty, []);
+            Assert.Contains("empty (0 bytes)", Refused(empty).Message);
+
+            Assert.Contains("is a directory", Refused(dir).Message);
+            Assert.Contains("not a regular file", Refused("/dev/zero").Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_fifo_is_refused_without_blocking_on_open()
+    {
+        string fifo = Path.Combine(Path.GetTempPath(), "mm-fifo-" + Guid.NewGuid().ToString("N"));
+        using (var p = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            p.WaitForExit();
+        }
+
+        try
+        {
+            Assert.Contains("not a regular file", Refused(fifo).Message);
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
+    [Fact]
+    public void Duplicate_tensor_names_in_a_safetensors_header_are_refused()
+    {
+        byte[] file = SafetensorsTests.Raw("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8);
+        CheckpointFormatException e = TestFiles.AssertCleanError(SafetensorsReader.Read, file);
+        Assert.Contains("'a' twice", e.Reason);
+    }
+}
