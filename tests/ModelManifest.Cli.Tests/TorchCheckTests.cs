@@ -100,3 +100,31 @@ public sealed class TorchCheckTests
         Assert.Equal("pass", (string?)model["provenance"]!["pickleCheck"]!["status"]);
     }
 }
+
+/// <summary>A fragment stays small for a checkpoint with many tensors: the first 200 listed, counts cover all.</summary>
+public sealed class FragmentLimitTests
+{
+    [Fact]
+    public void A_safetensors_file_with_many_tensors_lists_200_and_counts_the_rest()
+    {
+        using var dir = new TempDir();
+        var w = new ModelManifest.Checkpoints.SafetensorsWriter();
+        for (int i = 0; i < 250; i++)
+        {
+            w.AddFloat32($"layer{i}.weight", [2], [1, 2]);
+        }
+
+        using (var stream = File.Create(dir.File("many.safetensors")))
+        {
+            w.WriteTo(stream);
+        }
+
+        CliRunner.Result r = CliRunner.Run("extract", dir.File("many.safetensors"), "--json", "--no-hash");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        JsonNode checkpoint = JsonNode.Parse(r.StdOut)!["models"]![0]!["metadata"]!["checkpoint"]!;
+        Assert.Equal(250, (int?)checkpoint["tensorCount"]);
+        Assert.Equal(500, (long?)checkpoint["parameterCount"]);
+        Assert.Equal(200, checkpoint["tensors"]!.AsArray().Count);
+        Assert.Equal(50, (int?)checkpoint["tensorsNotListed"]);
+    }
+}

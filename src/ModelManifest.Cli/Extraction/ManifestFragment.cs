@@ -121,20 +121,30 @@ internal static class ManifestFragment
 
     private static JsonObject Safetensors(SafetensorsHeader h)
     {
-        return new JsonObject
+        var result = new JsonObject
         {
             ["parameterCount"] = h.ParameterCount,
             ["tensorCount"] = h.Tensors.Length,
             ["dtypes"] = Histogram(h.Tensors.Select(t => t.DataType)),
             ["headerMetadata"] = StringMap(h.Metadata),
-            ["tensors"] = new JsonArray(h.Tensors.Select(t => (JsonNode)new JsonObject
-            {
-                ["name"] = t.Name,
-                ["dtype"] = t.DataType,
-                ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
-            }).ToArray()),
+            ["tensors"] = TensorList(h.Tensors.Select(t => (t.Name, t.DataType, t.Shape))),
         };
+        if (h.Tensors.Length > MaxListed)
+        {
+            result["tensorsNotListed"] = h.Tensors.Length - MaxListed;
+        }
+
+        return result;
     }
+
+    /// <summary>The first <see cref="MaxListed"/> tensors as name, dtype, shape; counts and the histogram cover all.</summary>
+    private static JsonArray TensorList(IEnumerable<(string Name, string DType, System.Collections.Immutable.ImmutableArray<long> Shape)> tensors) =>
+        new(tensors.Take(MaxListed).Select(t => (JsonNode)new JsonObject
+        {
+            ["name"] = t.Name,
+            ["dtype"] = t.DType,
+            ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
+        }).ToArray());
 
     private static JsonObject Gguf(GgufHeader h)
     {
@@ -330,12 +340,7 @@ internal static class ManifestFragment
         result["tensorCount"] = t.Tensors.Length;
         result["dtypes"] = Histogram(t.Tensors.Select(x => x.DType));
         result["topLevelKeys"] = new JsonArray(t.TopLevelKeys.Select(k => (JsonNode)JsonValue.Create(k)).ToArray());
-        result["tensors"] = new JsonArray(t.Tensors.Take(MaxListed).Select(x => (JsonNode)new JsonObject
-        {
-            ["name"] = x.Name,
-            ["dtype"] = x.DType,
-            ["shape"] = new JsonArray(x.Shape.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
-        }).ToArray());
+        result["tensors"] = TensorList(t.Tensors.Select(x => (x.Name, x.DType, x.Shape)));
         if (t.Tensors.Length > MaxListed)
         {
             result["tensorsNotListed"] = t.Tensors.Length - MaxListed;
