@@ -128,3 +128,21 @@ public sealed class FragmentLimitTests
         Assert.Equal(50, (int?)checkpoint["tensorsNotListed"]);
     }
 }
+
+/// <summary>What stands where a checkpoint should be is named, with the way to get the real file.</summary>
+public sealed class PlaceholderFileTests
+{
+    [Theory]
+    [InlineData("extract")]
+    [InlineData("verify")]
+    public void A_git_lfs_pointer_is_one_clean_error_that_says_what_it_is(string command)
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("model.safetensors", "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a21\nsize 1342177280\n"u8.ToArray());
+        CliRunner.Result r = CliRunner.Run(command, path);
+        Assert.NotEqual(0, r.ExitCode);
+        CliRunner.AssertOneCleanErrorLine(r, "MM2101");
+        Assert.Contains("Git LFS pointer", r.StdErr);
+        Assert.Contains("git lfs pull", r.StdErr);
+    }
+}
