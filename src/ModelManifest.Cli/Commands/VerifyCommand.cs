@@ -13,7 +13,8 @@ using Spectre.Console;
 namespace ModelManifest.Cli.Commands;
 
 /// <summary>
-/// <c>verify &lt;checkpoint&gt;</c>: safetensors/GGUF structural checks; ONNX loaded by ONNX Runtime in a separate
+/// <c>verify &lt;checkpoint&gt;</c>: safetensors/GGUF structural checks; PyTorch pickles interpreted without running
+/// them (would <c>torch.load(weights_only=True)</c> accept the file, is every tensor backed by data?); ONNX loaded by ONNX Runtime in a separate
 /// process (a crash or hang there cannot take this process down); with <c>--into</c> the result is recorded in the
 /// manifest entries whose asset has the file's sha256.
 /// </summary>
@@ -28,7 +29,7 @@ internal static class VerifyCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the ONNX loader process.", DefaultValueFactory = _ => 600 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
-        var command = new Command("verify", "Check that a checkpoint is consistent and loads: structure for safetensors/GGUF/PyTorch zip, ONNX Runtime in a separate process for ONNX.")
+        var command = new Command("verify", "Check that a checkpoint is consistent and loads: structure for safetensors/GGUF, a safe (never executed) unpickling for PyTorch, ONNX Runtime in a separate process for ONNX.")
         {
             checkpoint, into, timeout, json,
         };
@@ -57,7 +58,7 @@ internal static class VerifyCommand
                 var table = new Table().AddColumns("field", "value");
                 foreach (var (key, value) in result)
                 {
-                    table.AddRow(key, Markup.Escape(value is JsonArray a ? string.Join("; ", a.Select(x => (string?)x)) : value?.ToString() ?? ""));
+                    table.AddRow(key, Markup.Escape(value is JsonArray a ? string.Join("; ", a.Select(x => x is JsonObject o ? o.ToJsonString() : x?.ToString())) : value?.ToString() ?? ""));
                 }
 
                 host.Console.Write(table);
@@ -122,9 +123,18 @@ internal static class VerifyCommand
                     problems.AddRange(GgufReader.Check(GgufReader.ReadFile(path)));
                     break;
                 case CheckpointFormat.Torch:
-                    result["method"] = "structural";
+                    result["method"] = "safe unpickling (weights-only allow-list, nothing executed)";
                     TorchCheckpointInfo torch = TorchZipReader.ReadFile(path);
-                    result["note"] = $"zip directory and data.pkl present ({torch.Entries.Length} entries); unpickling needs Python and torch, which this tool does not run";
+                    result["tensors"] = torch.Tensors.Length;
+                    result["parameters"] = torch.ParameterCount;
+                    if (!torch.UnsafeGlobals.IsEmpty)
+                    {
+                        code = Diagnostics.UnsafePickle;
+                        result["unsafeGlobals"] = ManifestFragment.UnsafeGlobals(torch);
+                        problems.AddRange(torch.UnsafeGlobals.Select(ManifestFragment.Describe));
+                    }
+
+                    problems.AddRange(torch.Problems);
                     break;
                 case CheckpointFormat.Onnx:
                     result["method"] = "onnxruntime (separate process)";

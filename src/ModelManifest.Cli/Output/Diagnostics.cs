@@ -36,6 +36,9 @@ internal static class Diagnostics
     /// <summary>verify: the separate loader process crashed or timed out.</summary>
     public const string WorkerFailed = "MM2303";
 
+    /// <summary>verify/extract: a PyTorch checkpoint's pickle names globals that torch.load(weights_only=True) refuses.</summary>
+    public const string UnsafePickle = "MM2304";
+
     /// <summary>compare-runs: a tensor differs beyond --atol/--rtol.</summary>
     public const string OverTolerance = "MM2401";
 
