@@ -204,9 +204,9 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     /// </summary>
     private static void ReportSkippedSources(PlannedAsset planned, IReadOnlyList<SourceAttempt> attempts, BuildLog log)
     {
-        foreach (SourceAttempt skipped in attempts.Where(a => a.Code is not null && a.Code != AssetErrorCodes.NotInSource))
+        foreach (SourceAttempt skipped in attempts.Where(a => a.Code is not null && a.Code != AssetDiagnosticIds.NotInSource))
         {
-            if (skipped.Code == AssetErrorCodes.OfflineNotAvailable)
+            if (skipped.Code == AssetDiagnosticIds.OfflineNotAvailable)
             {
                 log.Message(MessageImportance.Low, $"Model asset {planned.Asset.Key}: {skipped.SourceName} not asked (offline).");
             }

@@ -1,4 +1,3 @@
-using ModelManifest.Assets.Tests.Infrastructure;
 
 namespace ModelManifest.Build.Tests;
 

@@ -152,32 +152,9 @@ internal static class UpdateMetadataCommand
         }
     }
 
-    /// <summary>
-    /// The checkpoint may be gigabytes, so it is streamed into a temporary file beside it and renamed over it
-    /// (the same scheme as <see cref="AtomicFile"/>, which takes bytes).
-    /// </summary>
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+    /// <summary>The checkpoint may be gigabytes: streamed into a temporary beside it, flushed, renamed over it.</summary>
+    private static void WriteAtomically(string path, Action<Stream> write) =>
+        ModelManifest.IO.AtomicFile.Write(path, write, durable: true);
 
     private static void UpdateManifest(CommandHost host, string manifest, string oldSha, string newSha, long size)
     {
@@ -209,6 +186,6 @@ internal static class UpdateMetadataCommand
             throw new CliException(Diagnostics.ManifestUnreadable, $"{manifest}: {e.Message}");
         }
 
-        AtomicFile.WriteAllBytes(manifest, text);
+        ModelManifest.IO.AtomicFile.WriteAllBytes(manifest, text, durable: true);
     }
 }

@@ -38,6 +38,30 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Replaces <paramref name="path"/> with what <paramref name="write"/> streams into the temporary file: for content
+    /// too large to hold in memory (a multi-GB checkpoint rewritten in place).
+    /// </summary>
+    public static void Write(string path, Action<Stream> write, bool durable = false)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = TemporaryPathFor(full);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: durable);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            DeleteQuietly(temp);
+        }
+    }
+
     /// <summary>Replaces <paramref name="path"/> with <paramref name="text"/> as UTF-8 without a byte-order mark.</summary>
     public static void WriteAllText(string path, string text, bool durable = false) =>
         WriteAllBytes(path, Encoding.UTF8.GetBytes(text), durable);
