@@ -230,7 +230,8 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
             }
         }
 
-        log.Error(e.Code, lines.ToString(), planned.Location);
+        // The engine's disk-full (MM1013) is the build's documented MM1106: one id per failure users look up.
+        log.Error(e.Code == AssetDiagnosticIds.DiskFull ? BuildDiagnosticIds.DiskFull : e.Code, lines.ToString(), planned.Location);
     }
 
     private static string Megabytes(long bytes) => BuildProgressReporter.Megabytes(bytes);
