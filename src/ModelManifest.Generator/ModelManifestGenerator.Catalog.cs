@@ -58,7 +58,8 @@ internal static class CatalogBuilder
             embedded.Select(f => new EmbeddedManifestSpec(Path.GetFileName(f.Path), f.Text!)).ToImmutableEquatableArray(),
             shape,
             options.Utf8Literals,
-            diagnostics.ToImmutableEquatableArray());
+            diagnostics.ToImmutableEquatableArray(),
+            options.GlobalUsing);
     }
 
     /// <summary>

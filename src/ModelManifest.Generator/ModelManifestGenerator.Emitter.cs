@@ -28,6 +28,13 @@ internal static class Emitter
         w.Line("#nullable enable");
         w.Line();
         bool hasNamespace = catalog.Namespace.Length > 0;
+        if (hasNamespace && catalog.GlobalUsing)
+        {
+            // A new console app's Program.cs is in the global namespace: Models.X works there as written.
+            w.Line("global using global::" + catalog.Namespace + ";");
+            w.Line();
+        }
+
         if (hasNamespace)
         {
             w.Open("namespace " + catalog.Namespace);

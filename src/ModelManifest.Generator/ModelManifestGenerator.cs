@@ -149,7 +149,10 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
 
         bool live = string.Equals(Get(options, "build_property.ModelManifestLiveAnalysis"), "true", StringComparison.OrdinalIgnoreCase);
         bool utf8Literals = parseOptions is not CSharpParseOptions csharp || csharp.LanguageVersion >= LanguageVersion.CSharp11;
-        return new GeneratorOptions(ns, className, live, utf8Literals);
+        bool globalUsing = ns.Length > 0
+            && (parseOptions is not CSharpParseOptions language || language.LanguageVersion >= LanguageVersion.CSharp10)
+            && !string.Equals(Get(options, "build_property.ModelManifestCatalogGlobalUsing"), "false", StringComparison.OrdinalIgnoreCase);
+        return new GeneratorOptions(ns, className, live, utf8Literals, globalUsing);
     }
 
     private static string? Get(AnalyzerConfigOptions options, string key)

@@ -124,6 +124,26 @@ public sealed class CompileTests
         Assert.Contains("public static Resnet50Model Resnet50", run.Source);
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    public void A_top_level_program_in_the_global_namespace_reaches_the_catalog_unless_the_global_using_is_turned_off(string? setting, bool compiles)
+    {
+        var properties = new Dictionary<string, string> { ["build_property.RootNamespace"] = "ConsoleApp1" };
+        if (setting is not null)
+        {
+            properties["build_property.ModelManifestCatalogGlobalUsing"] = setting;
+        }
+
+        var driver = Harness.Driver(new[] { new MemoryAdditionalText("/p/vision.models.json", Harness.Example("vision")) }, properties);
+        var program = Harness.Compilation("System.Console.WriteLine(Models.Resnet50.Id);")
+            .WithOptions(Harness.Compilation().Options.WithOutputKind(OutputKind.ConsoleApplication));
+        GeneratorRun run = Harness.Run(driver, program);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(compiles, run.Output.GetDiagnostics().All(d => d.Id != "CS0103"));
+        Assert.Equal(compiles, run.Source!.Contains("global using global::ConsoleApp1;", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Catalog_namespace_and_class_name_come_from_build_properties()
     {

@@ -11,7 +11,8 @@ internal sealed record CatalogSpec(
     ImmutableEquatableArray<EmbeddedManifestSpec> Manifests,
     ImmutableEquatableArray<MetadataMemberSpec>? MetadataShape,
     bool Utf8Literals,
-    ImmutableEquatableArray<DiagnosticInfo> Diagnostics);
+    ImmutableEquatableArray<DiagnosticInfo> Diagnostics,
+    bool GlobalUsing = false);
 
 /// <summary>All versions of one model id, newest first; <see cref="Latest"/> indexes the latest.</summary>
 internal sealed record ModelGroupSpec(string Id, string Name, string TypeName, int Latest, ImmutableEquatableArray<ModelVersionSpec> Versions);
