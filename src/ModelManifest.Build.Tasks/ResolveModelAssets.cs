@@ -8,8 +8,8 @@ namespace ModelManifest.Build.Tasks;
 /// The build's adapter over the asset engine: reads the project's manifests, resolves every asset to bundle
 /// through the configured sources into the shared cache, and materializes them into the output folder.
 /// All resolution logic lives in the engine; this class maps MSBuild items in and log lines/items out.
-/// A no-op build is decided per asset from a stamp in obj/ (named by the expected sha256) plus the size of
-/// the bundled file: nothing is hashed and no connection is opened.
+/// A no-op build is decided per asset from a stamp in obj/ (named by the expected sha256) that records the bundled
+/// file's identity (see <see cref="BuildStamp"/>): nothing is hashed and no connection is opened.
 /// </summary>
 public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
 {
@@ -37,7 +37,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     /// <summary><c>$(ModelAssetLinkMode)</c>: Auto, ReflinkOrCopy, Reflink, Hardlink or Copy.</summary>
     public string LinkMode { get; set; } = "Auto";
 
-    /// <summary><c>$(ModelAssetVerify)</c>: Fast (size and cache stamp) or Full (rehash cached blobs before bundling).</summary>
+    /// <summary><c>$(ModelAssetVerify)</c>: Fast (file identities) or Full (also rehash cached blobs and bundled files).</summary>
     public string Verify { get; set; } = "Fast";
 
     /// <summary><c>$(ModelAssetUseUrlHints)</c>: also try the manifests' <c>urls</c>, after every configured source.</summary>
@@ -107,15 +107,21 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         var entries = new List<BundleIndexEntry>();
         var outputs = new List<ITaskItem>();
         var pending = new List<PlannedAsset>();
+        var identities = new Dictionary<PlannedAsset, string?>();
         foreach (PlannedAsset planned in plan.Assets)
         {
-            if (BuildStamp.IsCurrent(StampDirectory, planned, OutputDirectory))
+            if (!BuildStamp.IsCurrent(StampDirectory, planned, OutputDirectory, out string? identity))
             {
-                log.Message(MessageImportance.Low, $"Model asset {planned.Asset.Key}: up to date ({planned.RelativePath}).");
+                pending.Add(planned);
+            }
+            else if (settings.FullVerify && !await BundledFileHashMatchesAsync(planned, log, cancellationToken).ConfigureAwait(false))
+            {
+                pending.Add(planned);
             }
             else
             {
-                pending.Add(planned);
+                identities[planned] = identity;
+                log.Message(MessageImportance.Low, $"Model asset {planned.Asset.Key}: up to date ({planned.RelativePath}).");
             }
         }
 
@@ -124,9 +130,24 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
             return false;
         }
 
+        // Stamps are written once every file is placed: placing a later asset by hardlink to the same blob moves the
+        // ctime of an earlier one, and a stamp recorded before that would never match again.
+        foreach (PlannedAsset planned in pending)
+        {
+            identities[planned] = BuildStamp.Write(StampDirectory, planned, OutputDirectory);
+        }
+
         foreach (PlannedAsset planned in plan.Assets)
         {
-            entries.Add(new BundleIndexEntry { Id = planned.Asset.Id, Tag = planned.Asset.Tag, Sha256 = planned.Asset.Sha256, Size = planned.Asset.Size, Path = planned.RelativePath });
+            entries.Add(new BundleIndexEntry
+            {
+                Id = planned.Asset.Id,
+                Tag = planned.Asset.Tag,
+                Sha256 = planned.Asset.Sha256,
+                Size = planned.Asset.Size,
+                Path = planned.RelativePath,
+                Identity = identities.GetValueOrDefault(planned),
+            });
             var item = new Microsoft.Build.Utilities.TaskItem(Path.Combine(OutputDirectory, planned.RelativePath));
             item.SetMetadata("RelativePath", planned.RelativePath);
             item.SetMetadata("AssetId", planned.Asset.Id);
@@ -178,8 +199,6 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
                 string from = result.Asset.SourceName is null ? "the cache" : result.Asset.SourceName;
                 log.Message(MessageImportance.High, $"Model asset {planned.Asset.Key} ({planned.Asset.FileName}, {Megabytes(planned.Asset.Size)}): from {from}, {result.Mode.ToString().ToLowerInvariant()} into {planned.RelativePath}{progress.Finished(planned.Asset.Key)}");
                 ReportSkippedSources(planned, result.Asset.Attempts, log);
-
-                BuildStamp.Write(StampDirectory, planned);
             }
             catch (AssetException e)
             {
@@ -232,6 +251,20 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
 
         // The engine's disk-full (MM1013) is the build's documented MM1106: one id per failure users look up.
         log.Error(e.Code == AssetDiagnosticIds.DiskFull ? BuildDiagnosticIds.DiskFull : e.Code, lines.ToString(), planned.Location);
+    }
+
+    /// <summary>
+    /// <c>ModelAssetVerify=Full</c> on an asset whose stamp is current: the stamp proves the file was not written
+    /// since it was placed, Full proves its bytes (a change the identity cannot see, such as a clock rewritten by root).
+    /// </summary>
+    private async Task<bool> BundledFileHashMatchesAsync(PlannedAsset planned, BuildLog log, CancellationToken cancellationToken)
+    {
+        string actual = await Sha256File.ComputeAsync(Path.Combine(OutputDirectory, planned.RelativePath), cancellationToken).ConfigureAwait(false);
+        bool matches = string.Equals(actual, planned.Asset.Sha256, StringComparison.OrdinalIgnoreCase);
+        log.Message(MessageImportance.Low, matches
+            ? $"Model asset {planned.Asset.Key}: full verify of the bundled file {planned.RelativePath}: intact."
+            : $"Model asset {planned.Asset.Key}: full verify of the bundled file {planned.RelativePath}: sha256 {actual} does not match; placing it again.");
+        return matches;
     }
 
     private static string Megabytes(long bytes) => BuildProgressReporter.Megabytes(bytes);

@@ -23,12 +23,28 @@ public static class GgufReader
     /// <summary>Reads the header of the file at <paramref name="path"/>.</summary>
     public static GgufHeader ReadFile(string path)
     {
-        return CheckpointFile.Read(path, Read);
+        return ReadFile(path, CheckpointLimits.Default);
+    }
+
+    /// <summary>Reads the header of the file at <paramref name="path"/>, refusing counts beyond <paramref name="limits"/>.</summary>
+    public static GgufHeader ReadFile(string path, CheckpointLimits limits)
+    {
+        return CheckpointFile.Read(path, stream => Read(stream, limits));
     }
 
     /// <summary>Reads the header from a seekable stream positioned at the file's start.</summary>
     public static GgufHeader Read(Stream stream)
     {
+        return Read(stream, CheckpointLimits.Default);
+    }
+
+    /// <summary>
+    /// Reads the header from a seekable stream positioned at the file's start, refusing declared counts beyond
+    /// <paramref name="limits"/> (a <see cref="CheckpointFormatException"/>).
+    /// </summary>
+    public static GgufHeader Read(Stream stream, CheckpointLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
         var c = new BinaryCursor(stream, CheckpointFormat.Gguf);
         if (c.ReadUInt32("magic") != Magic)
         {
@@ -56,6 +72,18 @@ public static class GgufReader
         if (kvCount > (ulong)c.Remaining / 13)
         {
             throw c.Error(countOffset + 8, $"metadata count {kvCount} cannot fit in the {c.Remaining} remaining bytes");
+        }
+
+        // A sparse file can be large enough to "hold" any count while occupying a few KB on disk; the hard caps
+        // keep memory bounded by the limits instead of by the declaration.
+        if (tensorCount > (ulong)Math.Max(0, limits.MaxTensors))
+        {
+            throw c.Error(countOffset, $"tensor count {tensorCount} exceeds the limit of {limits.MaxTensors} tensors");
+        }
+
+        if (kvCount > (ulong)Math.Max(0, limits.MaxMetadataEntries))
+        {
+            throw c.Error(countOffset + 8, $"metadata count {kvCount} exceeds the limit of {limits.MaxMetadataEntries} entries");
         }
 
         var metadata = ImmutableSortedDictionary.CreateBuilder<string, object>(StringComparer.Ordinal);
