@@ -31,6 +31,9 @@ public sealed class AssetManagerOptions
     /// </summary>
     public bool DurableWrites { get; set; } = true;
 
+    /// <summary>How large assets are split over several connections (sources that serve byte ranges only).</summary>
+    public TransferOptions Transfer { get; set; } = new();
+
     /// <summary>Receives diagnostic messages (never containing credentials).</summary>
     public Action<string>? Log { get; set; }
 }

@@ -36,6 +36,12 @@ public sealed class ServedFile
     /// <summary>Flip every byte's lowest bit: right length, wrong content.</summary>
     public bool WrongBytes { get; set; }
 
+    /// <summary>Flip one bit of the byte at this position of the file, in every response that covers it (-1: none).</summary>
+    public long WrongByteAt { get; set; } = -1;
+
+    /// <summary>Pace each response to this many bytes per second (0: as fast as possible), as a server that caps every connection.</summary>
+    public long BytesPerSecondPerConnection { get; set; }
+
     /// <summary>Answer 503 to this many requests first.</summary>
     public int FailFirst { get; set; }
 
