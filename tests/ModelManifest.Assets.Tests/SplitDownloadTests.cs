@@ -94,6 +94,22 @@ public sealed class SplitDownloadTests : LoopbackTestBase
     }
 
     [Fact]
+    public async Task Part_requests_answered_429_with_Retry_After_are_retried_and_the_download_completes()
+    {
+        var (content, asset, served) = ServeOverHttp(6 * Part, 307);
+        served.FailFirst = 3;
+        served.FailStatus = 429;
+        served.RetryAfter = "0";
+
+        var result = await Engine.Manager.GetAsync(asset);
+        await Server.WaitIdleAsync();
+
+        Assert.Equal(content, File.ReadAllBytes(result.CachePath));
+        Assert.Equal(6 + 3, Server.RequestCount);
+        Assert.Equal(content.Length, Server.BytesSent);
+    }
+
+    [Fact]
     public async Task A_folder_source_serves_ranges_for_a_split_copy()
     {
         var content = TestFiles.Bytes(6 * Part + 7, 306);

@@ -145,7 +145,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             if (file.FailFirst > 0)
             {
                 file.FailFirst--;
-                context.Response.StatusCode = 503;
+                context.Response.StatusCode = file.FailStatus;
                 if (file.RetryAfter is not null)
                 {
                     context.Response.Headers.RetryAfter = file.RetryAfter;

@@ -42,8 +42,11 @@ public sealed class ServedFile
     /// <summary>Pace each response to this many bytes per second (0: as fast as possible), as a server that caps every connection.</summary>
     public long BytesPerSecondPerConnection { get; set; }
 
-    /// <summary>Answer 503 to this many requests first.</summary>
+    /// <summary>Answer <see cref="FailStatus"/> to this many requests first.</summary>
     public int FailFirst { get; set; }
+
+    /// <summary>The status of the <see cref="FailFirst"/> answers: 503 unless set (429: too many requests).</summary>
+    public int FailStatus { get; set; } = 503;
 
     /// <summary>Fixed status to answer (for example 404), or 0.</summary>
     public int Status { get; set; }
@@ -63,6 +66,6 @@ public sealed class ServedFile
     /// <summary>Send the body one byte at a time with this pause after each byte (a server that trickles but never stalls).</summary>
     public TimeSpan TrickleDelay { get; set; }
 
-    /// <summary>When set, sent as the Retry-After header with the <see cref="FailFirst"/> 503 answers.</summary>
+    /// <summary>When set, sent as the Retry-After header with the <see cref="FailFirst"/> answers.</summary>
     public string? RetryAfter { get; set; }
 }

@@ -19,7 +19,7 @@ namespace ModelManifest.Assets;
 internal sealed class SplitDownload
 {
     private const double Growth = 1.1;
-    private static readonly TimeSpan GrowthWindow = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan GrowthWindow = TimeSpan.FromMilliseconds(250);
     private static readonly ConditionalWeakTable<IAssetSource, SemaphoreSlim> HostBudgets = new();
     private static readonly long WritebackStep = 32L << 20;
 
@@ -110,6 +110,10 @@ internal sealed class SplitDownload
             }
 
             Save();
+            if (first is not null)
+            {
+                await _budget.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -120,7 +124,6 @@ internal sealed class SplitDownload
         var hasher = Task.Run(() => HashAsync(stop.Token), CancellationToken.None);
         if (firstPart is { } part0)
         {
-            await _budget.WaitAsync(cancellationToken).ConfigureAwait(false);
             StartWorker(part0, first, stop);
             for (int i = 1; i < _transfer.InitialConnections && TryStartWorker(stop); i++)
             {
@@ -191,6 +194,7 @@ internal sealed class SplitDownload
         var clock = Stopwatch.StartNew();
         double previousRate = 0;
         long previousBytes = Interlocked.Read(ref _held);
+        var warmingUp = true;
         try
         {
             while (!_pending.IsEmpty && ActiveWorkers < _transfer.MaxConnectionsPerAsset)
@@ -205,6 +209,13 @@ internal sealed class SplitDownload
                 var rate = (bytes - previousBytes) / clock.Elapsed.TotalSeconds;
                 clock.Restart();
                 previousBytes = bytes;
+                if (warmingUp)
+                {
+                    // The first window holds connection set-up and slow start: it would make any growth look worthwhile.
+                    warmingUp = false;
+                    continue;
+                }
+
                 if (rate <= previousRate * Growth)
                 {
                     return;
