@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build-time benchmarks of ModelManifest.Build, side by side in one run (figures go to the README):
+# Build-time benchmarks of ModelManifest.Build, side by side in one run (figures go to docs/performance.md):
 #  1. first build on an empty cache from a loopback HTTP server vs `curl -o` of the same bytes + a plain build;
 #  2. no-op `dotnet build` of an app bundling ASSET_MB of assets vs the same app without the package (median of N);
 #  3. bundling a BIG_MB asset into bin/ with links vs copies (asset already cached).

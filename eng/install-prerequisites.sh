@@ -6,6 +6,8 @@ packages=()
 # (Debian packages the tests need are appended here, one check per package.)
 # Small real ONNX models for the checkpoint reader and CLI tests (tests/ModelManifest.Checkpoints.Tests, tests/ModelManifest.Cli.Tests).
 [ -d /usr/share/libonnx-testdata/data ] || packages+=(libonnx-testdata)
+# Real torch.save checkpoints, written at test time by Debian's /usr/bin/python3 (tests/ModelManifest.Checkpoints.Tests/Python).
+/usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || packages+=(python3-torch)
 
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -1,40 +1,91 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 using ModelManifest.Assets;
 
 namespace ModelManifest.Build.Tasks;
 
-/// <summary>Logs download progress at normal verbosity about every two seconds per asset: percent, MB, MB/s.</summary>
-internal sealed class BuildProgressReporter(TaskLoggingHelper log) : IProgress<AssetProgress>
+/// <summary>
+/// What a user sees while assets arrive, at the default verbosity (high-importance messages show under the terminal
+/// logger and in a redirected log alike): one line when an asset starts, one when it is in place (with size, time and
+/// rate), and for long transfers one progress line per asset every <see cref="Interval"/> — never a flood.
+/// </summary>
+internal sealed class BuildProgressReporter(BuildLog log, TimeProvider time) : IProgress<AssetProgress>
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
-    private readonly Dictionary<AssetKey, (Stopwatch Clock, TimeSpan LastReport, long StartBytes)> _state = new();
+    /// <summary>The least time between two progress lines of one asset.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    private readonly Dictionary<AssetKey, Transfer> _transfers = new();
+
+    /// <summary>Logs the start line and starts the asset's clock.</summary>
+    public void Started(PlannedAsset planned)
+    {
+        lock (_transfers)
+        {
+            _transfers[planned.Asset.Key] = new Transfer(time.GetTimestamp());
+        }
+
+        log.Message(MessageImportance.High, $"Model asset {planned.Asset.Key} ({planned.Asset.FileName}, {Megabytes(planned.Asset.Size)}): resolving");
+    }
+
+    /// <inheritdoc/>
     public void Report(AssetProgress value)
     {
         string? line = null;
-        lock (_state)
+        lock (_transfers)
         {
-            if (!_state.TryGetValue(value.Asset, out var state))
+            if (!_transfers.TryGetValue(value.Asset, out Transfer? transfer))
             {
-                _state[value.Asset] = (Stopwatch.StartNew(), TimeSpan.Zero, value.BytesDone);
-                return;
+                transfer = _transfers[value.Asset] = new Transfer(time.GetTimestamp());
             }
 
-            TimeSpan now = state.Clock.Elapsed;
-            if (now - state.LastReport < Interval || value.BytesDone >= value.TotalBytes)
+            transfer.StartBytes ??= value.BytesDone;
+            transfer.BytesDone = value.BytesDone;
+            TimeSpan elapsed = time.GetElapsedTime(transfer.Started);
+            if (elapsed - transfer.LastReport >= Interval && value.BytesDone < value.TotalBytes)
             {
-                return;
+                transfer.LastReport = elapsed;
+                line = string.Format(CultureInfo.InvariantCulture, "Model asset {0}: {1:0}% ({2} of {3}, {4}) from {5}",
+                    value.Asset, value.Fraction * 100, Megabytes(value.BytesDone), Megabytes(value.TotalBytes), Rate(transfer.Transferred, elapsed), value.SourceName);
             }
-
-            _state[value.Asset] = (state.Clock, now, state.StartBytes);
-            double rate = (value.BytesDone - state.StartBytes) / 1048576.0 / Math.Max(0.001, now.TotalSeconds);
-            line = string.Format(CultureInfo.InvariantCulture, "Model asset {0}: {1:0}% ({2:0} of {3:0} MB, {4:0.0} MB/s) from {5}",
-                value.Asset, value.Fraction * 100, value.BytesDone / 1048576.0, value.TotalBytes / 1048576.0, rate, value.SourceName);
         }
 
-        log.LogMessage(MessageImportance.Normal, line);
+        if (line is not null)
+        {
+            log.Message(MessageImportance.High, line);
+        }
+    }
+
+    /// <summary>How long the asset took and, when bytes moved, at what rate: ", 1.2 s, 34.5 MB/s".</summary>
+    public string Finished(AssetKey asset)
+    {
+        lock (_transfers)
+        {
+            if (!_transfers.Remove(asset, out Transfer? transfer))
+            {
+                return string.Empty;
+            }
+
+            TimeSpan elapsed = time.GetElapsedTime(transfer.Started);
+            string seconds = elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+            return transfer.Transferred > 0 ? $", {seconds}, {Rate(transfer.Transferred, elapsed)}" : $", {seconds}";
+        }
+    }
+
+    internal static string Megabytes(long bytes) => (bytes / 1048576.0).ToString(bytes < 10 * 1048576 ? "0.00" : "0", CultureInfo.InvariantCulture) + " MB";
+
+    private static string Rate(long bytes, TimeSpan elapsed) =>
+        (bytes / 1048576.0 / Math.Max(0.001, elapsed.TotalSeconds)).ToString("0.0", CultureInfo.InvariantCulture) + " MB/s";
+
+    private sealed class Transfer(long started)
+    {
+        public long Started { get; } = started;
+
+        public TimeSpan LastReport { get; set; }
+
+        public long? StartBytes { get; set; }
+
+        public long BytesDone { get; set; }
+
+        public long Transferred => BytesDone - (StartBytes ?? BytesDone);
     }
 }

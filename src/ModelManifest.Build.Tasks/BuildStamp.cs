@@ -1,4 +1,5 @@
 using ModelManifest.Assets;
+using ModelManifest.IO;
 
 namespace ModelManifest.Build.Tasks;
 
@@ -29,16 +30,8 @@ internal static class BuildStamp
     /// <summary>Writes the index only when its content changes, so incremental copies downstream stay no-ops.</summary>
     public static void WriteIfChanged(string path, BundleIndex index)
     {
-        string temp = path + ".tmp-" + Environment.ProcessId;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        index.Save(temp);
-        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(temp)))
-        {
-            File.Delete(temp);
-            return;
-        }
-
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteIfChanged(path, index.ToUtf8Bytes());
     }
 
     private static string PathOf(string stampDirectory, PlannedAsset planned) => Path.Combine(stampDirectory, planned.Asset.Sha256 + ".stamp");

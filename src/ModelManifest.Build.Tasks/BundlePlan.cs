@@ -1,5 +1,4 @@
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 using ModelManifest.Reading;
 
 namespace ModelManifest.Build.Tasks;
@@ -22,7 +21,7 @@ internal sealed class BundlePlan
     public bool HasUrlHints { get; }
 
     /// <summary>Reads and merges the manifests; returns <see langword="null"/> after logging located errors.</summary>
-    public static BundlePlan? Create(IReadOnlyList<string> manifestPaths, ITaskItem[] selection, string bundleDirectory, TaskLoggingHelper log)
+    public static BundlePlan? Create(IReadOnlyList<string> manifestPaths, ITaskItem[] selection, string bundleDirectory, BuildLog log)
     {
         var results = ManifestReader.ReadFiles(manifestPaths);
         var locations = new Dictionary<AssetKey, (string File, int Line, int Column)>();
@@ -32,19 +31,15 @@ internal sealed class BundlePlan
             foreach (ManifestDiagnostic d in result.Diagnostics.Where(d => d.Severity == ManifestSeverity.Error))
             {
                 // Warnings are the compiler's to report (the generator sees the same manifests); errors stop us here.
-                log.LogError(null, d.Id, null, d.FilePath, d.Start.Line + 1, d.Start.Column + 1, d.End.Line + 1, d.End.Column + 1, d.Message);
+                log.Error(d.Id, d.Message, new BuildLocation(d.FilePath, d.Start.Line + 1, d.Start.Column + 1, d.End.Line + 1, d.End.Column + 1));
                 failed = true;
             }
 
-            if (result.Syntax?.Root?["assets"] is JsonArraySyntax assets)
+            foreach (AssetInfo asset in result.Document?.Assets ?? [])
             {
-                foreach (JsonObjectSyntax asset in assets.Items.OfType<JsonObjectSyntax>())
+                if (result.FindAsset(asset.Key) is { } start)
                 {
-                    if (asset.GetString("id") is string id)
-                    {
-                        var start = result.Syntax.Lines.GetPosition(asset.Span.Start);
-                        locations.TryAdd(new AssetKey(id, asset.GetString("tag")), (result.Path!, start.Line + 1, start.Column + 1));
-                    }
+                    locations.TryAdd(asset.Key, (result.Path!, start.Line + 1, start.Column + 1));
                 }
             }
         }
@@ -57,7 +52,7 @@ internal sealed class BundlePlan
         var merged = ManifestMerger.Merge(results.Select((r, i) => new ManifestMergeInput(r.Document!, r.Path!, 0)));
         foreach (ManifestDiagnostic d in merged.Diagnostics.Where(d => d.Severity == ManifestSeverity.Error))
         {
-            log.LogError(null, d.Id, null, d.FilePath, 0, 0, 0, 0, d.Message);
+            log.Error(d.Id, d.Message, new BuildLocation(d.FilePath));
             failed = true;
         }
 
@@ -101,7 +96,7 @@ internal sealed class BundlePlan
         return new BundlePlan(planned, chosen.Any(a => !a.Urls.IsEmpty));
     }
 
-    private static List<(ModelInfo Model, HashSet<string>? Tags)>? SelectModels(ManifestSnapshot snapshot, ITaskItem[] selection, TaskLoggingHelper log)
+    private static List<(ModelInfo Model, HashSet<string>? Tags)>? SelectModels(ManifestSnapshot snapshot, ITaskItem[] selection, BuildLog log)
     {
         if (selection.Length == 0)
         {
@@ -112,17 +107,19 @@ internal sealed class BundlePlan
         foreach (ITaskItem item in selection)
         {
             string id = item.ItemSpec;
-            string version = item.GetMetadata("Version");
+            string version = item.GetMetadata(Names.Version);
             ModelInfo? model = version.Length == 0 ? snapshot.GetLatest(id) : snapshot.Get(id, version);
             if (model is null)
             {
-                string known = string.Join(", ", snapshot.Models.Select(m => m.Id + " " + m.Version));
-                log.LogError(null, BuildErrorCodes.UnknownBundleModel, null, null, 0, 0, 0, 0,
-                    $"ModelBundle '{id}'{(version.Length == 0 ? string.Empty : " version " + version)} matches no model in the manifests (known: {known}).");
+                string known = snapshot.Models.IsEmpty
+                    ? "the manifests declare no models; remove the item"
+                    : "write one of: " + string.Join(", ", snapshot.Models.Select(m => $"'{m.Id}' ({Names.Version}='{m.Version}')"));
+                log.Error(BuildDiagnosticIds.UnknownBundleModel,
+                    $"{Names.BundleItem} '{id}'{(version.Length == 0 ? string.Empty : " " + Names.Version + " '" + version + "'")} matches no model in the manifests; {known}.");
                 return null;
             }
 
-            string tags = item.GetMetadata("Tags");
+            string tags = item.GetMetadata(Names.Tags);
             models.Add((model, tags.Length == 0 ? null : tags.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)));
         }
 

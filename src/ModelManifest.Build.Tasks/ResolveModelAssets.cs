@@ -28,17 +28,20 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     /// <summary><c>$(ModelAssetCacheRoot)</c>; empty uses MODELMANIFEST_CACHE, XDG_CACHE_HOME or ~/.cache.</summary>
     public string? CacheRoot { get; set; }
 
-    /// <summary><c>$(ModelAssetsOffline)</c>: no connection is opened; a missing asset is an error.</summary>
-    public bool Offline { get; set; }
+    /// <summary>
+    /// <c>$(ModelAssetsOffline)</c> (true/false; the targets also turn it on for MODELMANIFEST_OFFLINE=1): no connection
+    /// is opened; a missing asset is an error. A string, so that a bad value is an MM1103 that names the property.
+    /// </summary>
+    public string Offline { get; set; } = string.Empty;
 
-    /// <summary><c>$(ModelAssetLinkMode)</c>: Auto, Reflink, Hardlink or Copy.</summary>
+    /// <summary><c>$(ModelAssetLinkMode)</c>: Auto, ReflinkOrCopy, Reflink, Hardlink or Copy.</summary>
     public string LinkMode { get; set; } = "Auto";
 
     /// <summary><c>$(ModelAssetVerify)</c>: Fast (size and cache stamp) or Full (rehash cached blobs before bundling).</summary>
     public string Verify { get; set; } = "Fast";
 
     /// <summary><c>$(ModelAssetUseUrlHints)</c>: also try the manifests' <c>urls</c>, after every configured source.</summary>
-    public bool UseUrlHints { get; set; } = true;
+    public string UseUrlHints { get; set; } = string.Empty;
 
     /// <summary>The output folder (full path): the bundle index is written here.</summary>
     [Required]
@@ -59,34 +62,46 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     [Output]
     public string IndexFile { get; private set; } = string.Empty;
 
+    /// <summary>The clock of progress lines and rates (a fake one in unit tests).</summary>
+    internal TimeProvider Time { get; set; } = TimeProvider.System;
+
+    private BuildLog BuildLog => new(Log);
+
     /// <inheritdoc/>
     public void Cancel() => _cancel.Cancel();
 
     /// <inheritdoc/>
     public override bool Execute()
     {
+        var log = BuildLog;
         try
         {
-            return ExecuteAsync(_cancel.Token).GetAwaiter().GetResult();
+            var settings = BuildSettings.Read(this, log);
+            return settings is not null && ExecuteAsync(settings, log, _cancel.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
-            Log.LogWarning(null, BuildErrorCodes.Canceled, null, null, 0, 0, 0, 0, "Model asset resolution was canceled; the cache is left consistent (partial downloads resume next time).");
+            log.Warning(BuildDiagnosticIds.Canceled, "Model asset resolution was canceled; the cache is left consistent (partial downloads resume next time).");
             return false;
         }
         catch (BuildConfigurationException e)
         {
-            Log.LogError(null, e.Code, null, e.File, 0, 0, 0, 0, e.Message);
+            log.Error(e.Code, e.Message, new BuildLocation(e.File));
             return false;
         }
     }
 
-    private async Task<bool> ExecuteAsync(CancellationToken cancellationToken)
+    private async Task<bool> ExecuteAsync(BuildSettings settings, BuildLog log, CancellationToken cancellationToken)
     {
-        var plan = BundlePlan.Create(Manifests.Select(m => m.GetMetadata("FullPath")).ToList(), Bundle, BundleDirectory, Log);
+        var plan = BundlePlan.Create(Manifests.Select(m => m.GetMetadata("FullPath")).ToList(), Bundle, BundleDirectory, log);
         if (plan is null)
         {
             return false; // manifest errors were logged with their locations
+        }
+
+        if (plan.Assets.Count == 0)
+        {
+            log.Message(MessageImportance.Low, "Model assets: the manifests and ModelBundle items select no asset; nothing to bundle.");
         }
 
         var entries = new List<BundleIndexEntry>();
@@ -96,7 +111,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         {
             if (BuildStamp.IsCurrent(StampDirectory, planned, OutputDirectory))
             {
-                Log.LogMessage(MessageImportance.Low, $"Model asset {planned.Asset.Key}: up to date ({planned.RelativePath}).");
+                log.Message(MessageImportance.Low, $"Model asset {planned.Asset.Key}: up to date ({planned.RelativePath}).");
             }
             else
             {
@@ -104,7 +119,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
             }
         }
 
-        if (pending.Count > 0 && !await ResolvePendingAsync(pending, plan, cancellationToken).ConfigureAwait(false))
+        if (pending.Count > 0 && !await ResolvePendingAsync(pending, plan, settings, log, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
@@ -127,66 +142,82 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
             BuildStamp.WriteIfChanged(IndexFile, new BundleIndex { Assets = entries });
         }
 
-        return !Log.HasLoggedErrors;
+        return !log.HasLoggedErrors;
     }
 
-    private async Task<bool> ResolvePendingAsync(List<PlannedAsset> pending, BundlePlan plan, CancellationToken cancellationToken)
+    private async Task<bool> ResolvePendingAsync(List<PlannedAsset> pending, BundlePlan plan, BuildSettings settings, BuildLog log, CancellationToken cancellationToken)
     {
-        var mode = ParseLinkMode(LinkMode);
-        bool full = string.Equals(Verify, "Full", StringComparison.OrdinalIgnoreCase);
         var cache = string.IsNullOrWhiteSpace(CacheRoot) ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(CacheRoot));
-        using var sources = AssetSourceFactory.Create(Sources, UseUrlHints && !Offline, plan.HasUrlHints, Log);
+        using var sources = ModelAssetSourceItems.Create(Sources, settings.UseUrlHints && !settings.Offline, plan.HasUrlHints, Log);
         var manager = new AssetManager(cache, new AssetManagerOptions
         {
-            Offline = Offline,
-            Log = message => Log.LogMessage(MessageImportance.Low, message),
+            Offline = settings.Offline,
+            Logger = new TaskLogger(Log),
         });
         foreach (var (source, priority) in sources.Sources)
         {
             manager.AddSource(source, priority);
         }
 
-        var progress = new BuildProgressReporter(Log);
+        var progress = new BuildProgressReporter(log, Time);
         bool ok = true;
         foreach (PlannedAsset planned in pending)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                if (full && cache.TryGet(planned.Asset.Sha256, planned.Asset.Size, out _))
+                progress.Started(planned);
+                if (settings.FullVerify && cache.TryGet(planned.Asset.Sha256, planned.Asset.Size, out _))
                 {
                     CacheBlobState state = await cache.VerifyAsync(planned.Asset.Sha256, cancellationToken).ConfigureAwait(false);
-                    Log.LogMessage(MessageImportance.Low, $"Model asset {planned.Asset.Key}: full verify of the cached blob: {state}.");
+                    log.Message(MessageImportance.Low, $"Model asset {planned.Asset.Key}: full verify of the cached blob: {state}.");
                 }
 
                 string targetDirectory = Path.GetDirectoryName(Path.Combine(OutputDirectory, planned.RelativePath))!;
-                MaterializedAsset result = await manager.MaterializeAsync(planned.Asset, targetDirectory, mode, progress, cancellationToken).ConfigureAwait(false);
+                MaterializedAsset result = await manager.MaterializeAsync(planned.Asset, targetDirectory, settings.LinkMode, progress, cancellationToken).ConfigureAwait(false);
                 string from = result.Asset.SourceName is null ? "the cache" : result.Asset.SourceName;
-                Log.LogMessage(MessageImportance.High, $"Model asset {planned.Asset.Key} ({planned.Asset.FileName}, {Megabytes(planned.Asset.Size)}): from {from}, {result.Mode.ToString().ToLowerInvariant()} into {planned.RelativePath}");
-                foreach (SourceAttempt skipped in result.Asset.Attempts.Where(a => a.Code is not null && a.Code != AssetErrorCodes.NotInSource))
-                {
-                    Log.LogWarning(null, BuildErrorCodes.SourceSkipped, null, planned.ManifestPath, planned.Line, planned.Column, 0, 0, $"Model asset {planned.Asset.Key}: source skipped: {skipped}");
-                }
+                log.Message(MessageImportance.High, $"Model asset {planned.Asset.Key} ({planned.Asset.FileName}, {Megabytes(planned.Asset.Size)}): from {from}, {result.Mode.ToString().ToLowerInvariant()} into {planned.RelativePath}{progress.Finished(planned.Asset.Key)}");
+                ReportSkippedSources(planned, result.Asset.Attempts, log);
 
                 BuildStamp.Write(StampDirectory, planned);
             }
             catch (AssetException e)
             {
                 ok = false;
-                LogAssetError(planned, e);
+                LogAssetError(planned, e, log);
             }
-            catch (IOException e) when (BuildErrorCodes.IsDiskFull(e))
+            catch (IOException e) when (BuildDiagnosticIds.IsDiskFull(e))
             {
                 ok = false;
-                Log.LogError(null, BuildErrorCodes.DiskFull, null, planned.ManifestPath, planned.Line, planned.Column, 0, 0,
-                    $"Model asset {planned.Asset.Key} ({Megabytes(planned.Asset.Size)}): the disk is full (cache {cache.Root}, output {OutputDirectory}). Free space or set ModelAssetCacheRoot.");
+                log.Error(BuildDiagnosticIds.DiskFull,
+                    $"Model asset {planned.Asset.Key} ({Megabytes(planned.Asset.Size)}): the disk is full (cache {cache.Root}, output {OutputDirectory}). Free space or set ModelAssetCacheRoot.",
+                    planned.Location);
             }
         }
 
         return ok;
     }
 
-    private void LogAssetError(PlannedAsset planned, AssetException e)
+    /// <summary>
+    /// A source that failed for an asset another source then served is worth a warning (MM1105); a network source left
+    /// out because the build is offline is what offline means, so it is only a low-importance message.
+    /// </summary>
+    private static void ReportSkippedSources(PlannedAsset planned, IReadOnlyList<SourceAttempt> attempts, BuildLog log)
+    {
+        foreach (SourceAttempt skipped in attempts.Where(a => a.Code is not null && a.Code != AssetDiagnosticIds.NotInSource))
+        {
+            if (skipped.Code == AssetDiagnosticIds.OfflineNotAvailable)
+            {
+                log.Message(MessageImportance.Low, $"Model asset {planned.Asset.Key}: {skipped.SourceName} not asked (offline).");
+            }
+            else
+            {
+                log.Warning(BuildDiagnosticIds.SourceSkipped, $"Model asset {planned.Asset.Key}: source skipped: {skipped}", planned.Location);
+            }
+        }
+    }
+
+    private static void LogAssetError(PlannedAsset planned, AssetException e, BuildLog log)
     {
         var lines = new System.Text.StringBuilder();
         lines.Append("Model asset ").Append(planned.Asset.Key).Append(" (").Append(planned.Asset.FileName).Append("): ").Append(e.Reason);
@@ -199,17 +230,8 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
             }
         }
 
-        Log.LogError(null, e.Code, null, planned.ManifestPath, planned.Line, planned.Column, 0, 0, lines.ToString());
+        log.Error(e.Code, lines.ToString(), planned.Location);
     }
 
-    private static Assets.LinkMode ParseLinkMode(string value) => value.ToLowerInvariant() switch
-    {
-        "" or "auto" => Assets.LinkMode.Auto,
-        "reflink" => Assets.LinkMode.Reflink,
-        "hardlink" => Assets.LinkMode.Hardlink,
-        "copy" => Assets.LinkMode.Copy,
-        _ => throw new BuildConfigurationException(BuildErrorCodes.InvalidProperty, null, $"ModelAssetLinkMode '{value}' is not one of Auto, Reflink, Hardlink, Copy."),
-    };
-
-    internal static string Megabytes(long bytes) => (bytes / 1048576.0).ToString(bytes < 10 * 1048576 ? "0.00" : "0", System.Globalization.CultureInfo.InvariantCulture) + " MB";
+    private static string Megabytes(long bytes) => BuildProgressReporter.Megabytes(bytes);
 }

@@ -31,7 +31,7 @@ public sealed record CheckpointInfo
     public TorchCheckpointInfo? Torch { get; init; }
 
     /// <summary>Total parameter count where the format states tensor shapes.</summary>
-    public long? ParameterCount => Safetensors?.ParameterCount ?? Gguf?.ParameterCount;
+    public long? ParameterCount => Safetensors?.ParameterCount ?? Gguf?.ParameterCount ?? Torch?.ParameterCount;
 }
 
 /// <summary>Detects a checkpoint's format, reads its header with the matching reader, and optionally hashes it.</summary>
@@ -64,6 +64,18 @@ public static class CheckpointInspector
             };
         });
 
-        return hash ? info with { Sha256 = Sha256Hasher.HashFile(full, hashProgress, cancellationToken) } : info;
+        if (!hash)
+        {
+            return info;
+        }
+
+        // The recorded size is the number of bytes the hash covers, so the two always describe the same content.
+        var (sha256, length) = Sha256Hasher.HashFileCounted(full, hashProgress, cancellationToken);
+        if (length != info.Size)
+        {
+            throw new CheckpointFormatException(info.Format, length, $"the file changed while it was read ({info.Size} bytes, then {length}): retry when it is complete").WithFile(full);
+        }
+
+        return info with { Sha256 = sha256 };
     }
 }

@@ -39,6 +39,12 @@ public static class CheckpointSniffer
                 return TorchZipReader.LooksLikeTorch(stream) ? CheckpointFormat.Torch : CheckpointFormat.Other;
             }
 
+            stream.Position = start;
+            if (TorchLegacyReader.IsLegacy(stream))
+            {
+                return CheckpointFormat.Torch;
+            }
+
             if (n >= 9)
             {
                 ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(head);

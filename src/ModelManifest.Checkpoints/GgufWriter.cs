@@ -7,7 +7,7 @@ namespace ModelManifest.Checkpoints;
 /// Writes real GGUF files (v3 by default, or v2): header, typed key/value metadata, tensor infos, then tensor data
 /// aligned to <c>general.alignment</c> (32).
 /// </summary>
-public sealed class GgufWriter
+internal sealed class GgufWriter
 {
     private const uint Alignment = 32;
     private readonly List<(string Key, GgufValueType Type, object Value)> _metadata = [];

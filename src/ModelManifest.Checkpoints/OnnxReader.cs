@@ -2,41 +2,6 @@ using System.Collections.Immutable;
 
 namespace ModelManifest.Checkpoints;
 
-/// <summary>One dimension of an ONNX tensor shape: a size, a symbolic name, or unknown (both null).</summary>
-public sealed record OnnxDimension(long? Value, string? Symbol)
-{
-    /// <inheritdoc />
-    public override string ToString() => Value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Symbol ?? "?";
-}
-
-/// <summary>A graph input or output: name, kind (tensor, sequence, map, optional, sparse_tensor), element type and shape.</summary>
-/// <param name="Name">Value name.</param>
-/// <param name="Kind">tensor, sparse_tensor, sequence, map, optional, or unknown.</param>
-/// <param name="ElementType">Element type as a lower-case name such as <c>float32</c> (innermost tensor for sequences/optionals), or null.</param>
-/// <param name="Shape">Dimensions, or default when the shape is not stated (unknown rank).</param>
-public sealed record OnnxValueInfo(string Name, string Kind, string? ElementType, ImmutableArray<OnnxDimension> Shape)
-{
-    /// <summary>Whether a shape (possibly rank 0) is stated.</summary>
-    public bool HasShape => !Shape.IsDefault;
-}
-
-/// <summary>An operator set import: domain ("" is the default ai.onnx domain) and version.</summary>
-public sealed record OnnxOpsetImport(string Domain, long Version);
-
-/// <summary>The metadata of an ONNX model read from its ModelProto.</summary>
-public sealed record OnnxModelInfo(
-    long IrVersion,
-    string? ProducerName,
-    string? ProducerVersion,
-    string? Domain,
-    long ModelVersion,
-    string? GraphName,
-    ImmutableArray<OnnxOpsetImport> OpsetImports,
-    ImmutableArray<OnnxValueInfo> Inputs,
-    ImmutableArray<OnnxValueInfo> Outputs,
-    ImmutableSortedDictionary<string, string> MetadataProps,
-    int InitializerCount);
-
 /// <summary>
 /// Reads the metadata of an ONNX model (ModelProto) straight from the protobuf wire format, streaming over the file
 /// and seeking past node lists and initializer payloads.
@@ -52,7 +17,6 @@ public sealed record OnnxModelInfo(
 /// </remarks>
 public static class OnnxReader
 {
-    private const long MaxStringLength = 16 << 20;
     private const int MaxTypeNesting = 32;
 
     /// <summary>ONNX TensorProto.DataType names, indexed by enum value.</summary>
@@ -87,24 +51,24 @@ public static class OnnxReader
         long end = c.Length;
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             switch (field, wire)
             {
                 case (1, 0): irVersion = (long)c.ReadVarint("ir_version"); break;
-                case (2, 2): producer = ReadString(c, end, "producer_name"); break;
-                case (3, 2): producerVersion = ReadString(c, end, "producer_version"); break;
-                case (4, 2): domain = ReadString(c, end, "domain"); break;
+                case (2, 2): producer = ProtobufWire.ReadString(c, end, "producer_name"); break;
+                case (3, 2): producerVersion = ProtobufWire.ReadString(c, end, "producer_version"); break;
+                case (4, 2): domain = ProtobufWire.ReadString(c, end, "domain"); break;
                 case (5, 0): modelVersion = (long)c.ReadVarint("model_version"); break;
                 case (7, 2):
-                    graph = ReadGraph(c, ReadLengthEnd(c, end, "graph"));
+                    graph = ReadGraph(c, ProtobufWire.ReadLengthEnd(c, end, "graph"));
                     sawGraph = true;
                     break;
-                case (8, 2): opsets.Add(ReadOpset(c, ReadLengthEnd(c, end, "opset_import"))); break;
+                case (8, 2): opsets.Add(ReadOpset(c, ProtobufWire.ReadLengthEnd(c, end, "opset_import"))); break;
                 case (14, 2):
-                    var (key, value) = ReadStringPair(c, ReadLengthEnd(c, end, "metadata_props"));
+                    var (key, value) = ReadStringPair(c, ProtobufWire.ReadLengthEnd(c, end, "metadata_props"));
                     props[key] = value;
                     break;
-                default: SkipField(c, wire, end, at, field); break;
+                default: ProtobufWire.SkipField(c, wire, end, at, field); break;
             }
         }
 
@@ -137,15 +101,15 @@ public static class OnnxReader
         var g = new Graph();
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             switch (field, wire)
             {
-                case (2, 2): g.Name = ReadString(c, end, "graph name"); break;
-                case (5, 2): g.Initializers.Add(ReadTensorName(c, ReadLengthEnd(c, end, "initializer"), 8)); break;
-                case (15, 2): g.Initializers.Add(ReadSparseTensorName(c, ReadLengthEnd(c, end, "sparse_initializer"))); break;
-                case (11, 2): g.Inputs.Add(ReadValueInfo(c, ReadLengthEnd(c, end, "graph input"))); break;
-                case (12, 2): g.Outputs.Add(ReadValueInfo(c, ReadLengthEnd(c, end, "graph output"))); break;
-                default: SkipField(c, wire, end, at, field); break;
+                case (2, 2): g.Name = ProtobufWire.ReadString(c, end, "graph name"); break;
+                case (5, 2): g.Initializers.Add(ReadTensorName(c, ProtobufWire.ReadLengthEnd(c, end, "initializer"), 8)); break;
+                case (15, 2): g.Initializers.Add(ReadSparseTensorName(c, ProtobufWire.ReadLengthEnd(c, end, "sparse_initializer"))); break;
+                case (11, 2): g.Inputs.Add(ReadValueInfo(c, ProtobufWire.ReadLengthEnd(c, end, "graph input"))); break;
+                case (12, 2): g.Outputs.Add(ReadValueInfo(c, ProtobufWire.ReadLengthEnd(c, end, "graph output"))); break;
+                default: ProtobufWire.SkipField(c, wire, end, at, field); break;
             }
         }
 
@@ -158,14 +122,14 @@ public static class OnnxReader
         string name = "";
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             if (field == nameField && wire == 2)
             {
-                name = ReadString(c, end, "initializer name");
+                name = ProtobufWire.ReadString(c, end, "initializer name");
             }
             else
             {
-                SkipField(c, wire, end, at, field);
+                ProtobufWire.SkipField(c, wire, end, at, field);
             }
         }
 
@@ -178,14 +142,14 @@ public static class OnnxReader
         string name = "";
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             if (field == 1 && wire == 2)
             {
-                name = ReadTensorName(c, ReadLengthEnd(c, end, "sparse values"), 8);
+                name = ReadTensorName(c, ProtobufWire.ReadLengthEnd(c, end, "sparse values"), 8);
             }
             else
             {
-                SkipField(c, wire, end, at, field);
+                ProtobufWire.SkipField(c, wire, end, at, field);
             }
         }
 
@@ -198,12 +162,12 @@ public static class OnnxReader
         OnnxValueInfo type = new("", "unknown", null, default);
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             switch (field, wire)
             {
-                case (1, 2): name = ReadString(c, end, "value name"); break;
-                case (2, 2): type = ReadType(c, ReadLengthEnd(c, end, "value type"), 0); break;
-                default: SkipField(c, wire, end, at, field); break;
+                case (1, 2): name = ProtobufWire.ReadString(c, end, "value name"); break;
+                case (2, 2): type = ReadType(c, ProtobufWire.ReadLengthEnd(c, end, "value type"), 0); break;
+                default: ProtobufWire.SkipField(c, wire, end, at, field); break;
             }
         }
 
@@ -221,37 +185,37 @@ public static class OnnxReader
         OnnxValueInfo result = new("", "unknown", null, default);
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             switch (field, wire)
             {
-                case (1, 2): result = ReadTensorType(c, ReadLengthEnd(c, end, "tensor_type"), "tensor"); break;
-                case (8, 2): result = ReadTensorType(c, ReadLengthEnd(c, end, "sparse_tensor_type"), "sparse_tensor"); break;
+                case (1, 2): result = ReadTensorType(c, ProtobufWire.ReadLengthEnd(c, end, "tensor_type"), "tensor"); break;
+                case (8, 2): result = ReadTensorType(c, ProtobufWire.ReadLengthEnd(c, end, "sparse_tensor_type"), "sparse_tensor"); break;
                 case (4, 2) or (9, 2):
                     // Sequence and Optional wrap one TypeProto as field 1.
                     string kind = field == 4 ? "sequence" : "optional";
-                    long innerEnd = ReadLengthEnd(c, end, kind + "_type");
+                    long innerEnd = ProtobufWire.ReadLengthEnd(c, end, kind + "_type");
                     OnnxValueInfo inner = result with { Kind = kind };
                     while (c.Position < innerEnd)
                     {
-                        var (f, w, a) = ReadTag(c, innerEnd);
+                        var (f, w, a) = ProtobufWire.ReadTag(c, innerEnd);
                         if (f == 1 && w == 2)
                         {
-                            OnnxValueInfo element = ReadType(c, ReadLengthEnd(c, innerEnd, "element type"), depth + 1);
+                            OnnxValueInfo element = ReadType(c, ProtobufWire.ReadLengthEnd(c, innerEnd, "element type"), depth + 1);
                             inner = new OnnxValueInfo("", kind, element.ElementType, default);
                         }
                         else
                         {
-                            SkipField(c, w, innerEnd, a, f);
+                            ProtobufWire.SkipField(c, w, innerEnd, a, f);
                         }
                     }
 
                     result = inner;
                     break;
                 case (5, 2):
-                    SkipField(c, wire, end, at, field);
+                    ProtobufWire.SkipField(c, wire, end, at, field);
                     result = new OnnxValueInfo("", "map", null, default);
                     break;
-                default: SkipField(c, wire, end, at, field); break;
+                default: ProtobufWire.SkipField(c, wire, end, at, field); break;
             }
         }
 
@@ -265,29 +229,29 @@ public static class OnnxReader
         ImmutableArray<OnnxDimension> shape = default;
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             switch (field, wire)
             {
                 case (1, 0): elementType = ElementTypeName((long)c.ReadVarint("elem_type")); break;
                 case (2, 2):
-                    long shapeEnd = ReadLengthEnd(c, end, "shape");
+                    long shapeEnd = ProtobufWire.ReadLengthEnd(c, end, "shape");
                     var dims = ImmutableArray.CreateBuilder<OnnxDimension>();
                     while (c.Position < shapeEnd)
                     {
-                        var (f, w, a) = ReadTag(c, shapeEnd);
+                        var (f, w, a) = ProtobufWire.ReadTag(c, shapeEnd);
                         if (f == 1 && w == 2)
                         {
-                            dims.Add(ReadDimension(c, ReadLengthEnd(c, shapeEnd, "dim")));
+                            dims.Add(ReadDimension(c, ProtobufWire.ReadLengthEnd(c, shapeEnd, "dim")));
                         }
                         else
                         {
-                            SkipField(c, w, shapeEnd, a, f);
+                            ProtobufWire.SkipField(c, w, shapeEnd, a, f);
                         }
                     }
 
                     shape = dims.ToImmutable();
                     break;
-                default: SkipField(c, wire, end, at, field); break;
+                default: ProtobufWire.SkipField(c, wire, end, at, field); break;
             }
         }
 
@@ -300,12 +264,12 @@ public static class OnnxReader
         string? symbol = null;
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             switch (field, wire)
             {
                 case (1, 0): value = (long)c.ReadVarint("dim_value"); break;
-                case (2, 2): symbol = ReadString(c, end, "dim_param"); break;
-                default: SkipField(c, wire, end, at, field); break;
+                case (2, 2): symbol = ProtobufWire.ReadString(c, end, "dim_param"); break;
+                default: ProtobufWire.SkipField(c, wire, end, at, field); break;
             }
         }
 
@@ -318,12 +282,12 @@ public static class OnnxReader
         long version = 0;
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             switch (field, wire)
             {
-                case (1, 2): domain = ReadString(c, end, "opset domain"); break;
+                case (1, 2): domain = ProtobufWire.ReadString(c, end, "opset domain"); break;
                 case (2, 0): version = (long)c.ReadVarint("opset version"); break;
-                default: SkipField(c, wire, end, at, field); break;
+                default: ProtobufWire.SkipField(c, wire, end, at, field); break;
             }
         }
 
@@ -335,69 +299,15 @@ public static class OnnxReader
         string key = "", value = "";
         while (c.Position < end)
         {
-            var (field, wire, at) = ReadTag(c, end);
+            var (field, wire, at) = ProtobufWire.ReadTag(c, end);
             switch (field, wire)
             {
-                case (1, 2): key = ReadString(c, end, "metadata key"); break;
-                case (2, 2): value = ReadString(c, end, "metadata value"); break;
-                default: SkipField(c, wire, end, at, field); break;
+                case (1, 2): key = ProtobufWire.ReadString(c, end, "metadata key"); break;
+                case (2, 2): value = ProtobufWire.ReadString(c, end, "metadata value"); break;
+                default: ProtobufWire.SkipField(c, wire, end, at, field); break;
             }
         }
 
         return (key, value);
-    }
-
-    private static (int Field, int Wire, long At) ReadTag(BinaryCursor c, long end)
-    {
-        long at = c.Position;
-        ulong tag = c.ReadVarint("field tag");
-        int field = (int)Math.Min(tag >> 3, int.MaxValue);
-        if (field == 0)
-        {
-            throw c.Error(at, "field number 0 is invalid (not a protobuf message, or corrupt)");
-        }
-
-        if (c.Position > end)
-        {
-            throw c.Error(at, "field tag runs past the end of its message");
-        }
-
-        return (field, (int)(tag & 7), at);
-    }
-
-    /// <summary>Reads a length prefix and returns the absolute end of the payload, checked against the parent's end.</summary>
-    private static long ReadLengthEnd(BinaryCursor c, long parentEnd, string what)
-    {
-        long at = c.Position;
-        ulong length = c.ReadVarint(what + " length");
-        if (length > (ulong)(parentEnd - c.Position))
-        {
-            throw c.Error(at, $"{what} length {length} runs past the end of its enclosing message ({parentEnd - c.Position} bytes left)");
-        }
-
-        return c.Position + (long)length;
-    }
-
-    private static string ReadString(BinaryCursor c, long parentEnd, string what)
-    {
-        long end = ReadLengthEnd(c, parentEnd, what);
-        return c.ReadUtf8((ulong)(end - c.Position), MaxStringLength, what);
-    }
-
-    private static void SkipField(BinaryCursor c, int wire, long end, long at, int field)
-    {
-        switch (wire)
-        {
-            case 0: c.ReadVarint($"field {field}"); break;
-            case 1: c.Skip(8, $"field {field}"); break;
-            case 2: c.Seek(ReadLengthEnd(c, end, $"field {field}")); break;
-            case 5: c.Skip(4, $"field {field}"); break;
-            default: throw c.Error(at, $"field {field} has unsupported wire type {wire}");
-        }
-
-        if (c.Position > end)
-        {
-            throw c.Error(at, $"field {field} runs past the end of its message");
-        }
     }
 }

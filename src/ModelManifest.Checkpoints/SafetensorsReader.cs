@@ -92,8 +92,15 @@ public static class SafetensorsReader
 
             var tensors = ImmutableArray.CreateBuilder<TensorEntry>();
             var metadata = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty property in document.RootElement.EnumerateObject())
             {
+                // JSON allows a repeated name; two readers of one file could then see different tensors.
+                if (!names.Add(property.Name))
+                {
+                    throw cursor.Error(8, $"the header names '{property.Name}' twice");
+                }
+
                 if (property.Name == "__metadata__")
                 {
                     ReadMetadata(cursor, property.Value, metadata);

@@ -7,7 +7,7 @@ namespace ModelManifest.Checkpoints;
 /// Writes real safetensors files: an 8-byte little-endian header length, a JSON header padded with spaces to a
 /// multiple of 8, then the tensors' bytes back to back in the order they were added.
 /// </summary>
-public sealed class SafetensorsWriter
+internal sealed class SafetensorsWriter
 {
     private readonly List<(string Name, string DType, long[] Shape, byte[] Data)> _tensors = [];
 

@@ -2,58 +2,9 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
+using ModelManifest.Checkpoints.Pickle;
 
 namespace ModelManifest.Checkpoints;
-
-/// <summary>One entry of a PyTorch zip checkpoint.</summary>
-public sealed record TorchZipEntry(string Name, long Length, long CompressedLength);
-
-/// <summary>What a PyTorch zip checkpoint contains and what its embedded metadata says.</summary>
-/// <param name="ArchiveName">The archive's top folder (torch writes <c>&lt;name&gt;/data.pkl</c>).</param>
-/// <param name="Entries">All zip entries.</param>
-/// <param name="MetadataEntry">Name of the embedded metadata JSON that was read, or null.</param>
-/// <param name="MetadataJson">The embedded metadata JSON text, or null.</param>
-/// <param name="Metadata">Fields mapped from the embedded metadata.</param>
-public sealed record TorchCheckpointInfo(
-    string ArchiveName,
-    ImmutableArray<TorchZipEntry> Entries,
-    string? MetadataEntry,
-    string? MetadataJson,
-    TorchMetadata Metadata);
-
-/// <summary>Fields mapped from an embedded weather-model metadata file (anemoi.json / ai-models.json).</summary>
-public sealed record TorchMetadata
-{
-    /// <summary>Dataset variables (input variables of the model).</summary>
-    public ImmutableArray<string> Variables { get; init; } = ImmutableArray<string>.Empty;
-
-    /// <summary>Time step as an ISO 8601 duration, e.g. <c>PT6H</c>.</summary>
-    public string? TimeStep { get; init; }
-
-    /// <summary>Number of input states (multistep input).</summary>
-    public long? InputTimeSteps { get; init; }
-
-    /// <summary>Grid name such as <c>O96</c> or <c>N320</c>.</summary>
-    public string? Grid { get; init; }
-
-    /// <summary>Number of grid points.</summary>
-    public long? GridPoints { get; init; }
-
-    /// <summary>Module versions at training time (<c>provenance_training.module_versions</c>).</summary>
-    public ImmutableSortedDictionary<string, string> ModuleVersions { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
-
-    /// <summary>Python version at training time.</summary>
-    public string? PythonVersion { get; init; }
-
-    /// <summary>Training run id.</summary>
-    public string? RunId { get; init; }
-
-    /// <summary>When the checkpoint was written.</summary>
-    public string? CreatedAt { get; init; }
-
-    /// <summary>The framework that wrote the metadata (<c>anemoi</c> or <c>ai-models</c>).</summary>
-    public string? Framework { get; init; }
-}
 
 /// <summary>
 /// Reads a PyTorch zip checkpoint's entry list (from the zip central directory, without reading tensor data) and
@@ -86,9 +37,17 @@ public static class TorchZipReader
         }
     }
 
-    /// <summary>Reads a PyTorch zip checkpoint from a seekable stream.</summary>
+    /// <summary>Largest <c>data.pkl</c> that is interpreted (a pickle of 100,000 tensors is about 10 MB).</summary>
+    public const int MaxPickleLength = 256 << 20;
+
+    /// <summary>Reads a PyTorch checkpoint (zip, or the legacy pickle-sequence format) from a seekable stream.</summary>
     public static TorchCheckpointInfo Read(Stream stream)
     {
+        if (TorchLegacyReader.IsLegacy(stream))
+        {
+            return TorchLegacyReader.Read(stream);
+        }
+
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
@@ -123,7 +82,11 @@ public static class TorchZipReader
                 mapped = MapMetadata(metadataEntry.FullName, json);
             }
 
-            return new TorchCheckpointInfo(archiveName, entries.ToImmutable(), metadataEntry?.FullName, json, mapped);
+            var lengths = entries.ToDictionary(e => e.Name, e => e.Length, StringComparer.Ordinal);
+            string prefix = archiveName.Length == 0 ? "data/" : archiveName + "/data/";
+            byte[] pickle = ReadEntry(zip.GetEntry(pkl)!, MaxPickleLength, "pickle");
+            TorchPickleAnalysis analysis = TorchPickleAnalysis.Analyze(pickle, pkl, key => lengths.TryGetValue(prefix + key, out long n) ? n : null);
+            return new TorchCheckpointInfo(archiveName, entries.ToImmutable(), metadataEntry?.FullName, json, mapped).With(analysis);
         }
         catch (InvalidDataException e)
         {
@@ -135,11 +98,32 @@ public static class TorchZipReader
         name.EndsWith("anemoi-metadata/anemoi.json", StringComparison.Ordinal)
         || name == "ai-models.json" || name.EndsWith("/ai-models.json", StringComparison.Ordinal);
 
+    internal static TorchCheckpointInfo With(this TorchCheckpointInfo info, TorchPickleAnalysis analysis) => info with
+    {
+        Tensors = analysis.Tensors,
+        UnsafeGlobals = analysis.UnsafeGlobals,
+        Problems = analysis.Problems,
+        TopLevelKeys = analysis.TopLevelKeys,
+    };
+
     private static string ReadEntryText(ZipArchiveEntry entry)
     {
-        if (entry.Length > MaxMetadataLength)
+        byte[] buffer = ReadEntry(entry, MaxMetadataLength, "metadata");
+        try
         {
-            throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"metadata entry '{entry.FullName}' is {entry.Length} bytes (limit {MaxMetadataLength})");
+            return BinaryCursor.StrictUtf8.GetString(buffer);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"metadata entry '{entry.FullName}' is not UTF-8", e);
+        }
+    }
+
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long limit, string what)
+    {
+        if (entry.Length > limit)
+        {
+            throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"{what} entry '{entry.FullName}' is {entry.Length} bytes (limit {limit})");
         }
 
         using Stream s = entry.Open();
@@ -150,20 +134,13 @@ public static class TorchZipReader
             int n = s.Read(buffer, total, buffer.Length - total);
             if (n == 0)
             {
-                throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"metadata entry '{entry.FullName}' is truncated");
+                throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"{what} entry '{entry.FullName}' is truncated");
             }
 
             total += n;
         }
 
-        try
-        {
-            return BinaryCursor.StrictUtf8.GetString(buffer);
-        }
-        catch (System.Text.DecoderFallbackException e)
-        {
-            throw new CheckpointFormatException(CheckpointFormat.Torch, 0, $"metadata entry '{entry.FullName}' is not UTF-8", e);
-        }
+        return buffer;
     }
 
     /// <summary>Maps anemoi / ai-models metadata JSON to <see cref="TorchMetadata"/>; unknown layouts map to nothing.</summary>

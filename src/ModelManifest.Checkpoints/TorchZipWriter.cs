@@ -8,7 +8,7 @@ namespace ModelManifest.Checkpoints;
 /// <c>&lt;name&gt;/data/&lt;n&gt;</c> storages, <c>&lt;name&gt;/version</c>, entries stored uncompressed, plus optional
 /// embedded JSON metadata (for example <c>&lt;name&gt;/anemoi-metadata/anemoi.json</c>).
 /// </summary>
-public sealed class TorchZipWriter
+internal sealed class TorchZipWriter
 {
     // A protocol-2 pickle of an empty dict: PROTO 2, EMPTY_DICT, BINPUT 0, STOP.
     private static readonly byte[] EmptyDictPickle = [0x80, 0x02, (byte)'}', (byte)'q', 0x00, (byte)'.'];

@@ -2,9 +2,20 @@ using ModelManifest.Assets;
 
 namespace ModelManifest.Extensions.DependencyInjection;
 
-/// <summary>What <see cref="ModelManifestServiceCollectionExtensions.AddModelManifest"/> builds.</summary>
+/// <summary>
+/// What <see cref="Microsoft.Extensions.DependencyInjection.ModelManifestServiceCollectionExtensions.AddModelManifest(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{ModelManifestOptions})"/>
+/// builds. The scalar settings and <see cref="HttpSources"/> bind from configuration (a <c>ModelManifest</c> section).
+/// </summary>
 public sealed class ModelManifestOptions
 {
+    /// <summary>
+    /// The name of the <see cref="System.Net.Http.IHttpClientFactory"/> client the HTTP sources use. Configure it
+    /// (<c>services.AddHttpClient("ModelManifest")...</c>) to add a proxy, a client certificate or handlers; its primary
+    /// handler does not follow redirects, because <see cref="HttpAssetSource"/> follows them itself so credentials never
+    /// reach another host.
+    /// </summary>
+    public const string HttpClientName = "ModelManifest";
+
     /// <summary>The cache root; <see langword="null"/> uses <see cref="AssetCache.DefaultRoot"/>.</summary>
     public string? CacheRoot { get; set; }
 
@@ -17,6 +28,9 @@ public sealed class ModelManifestOptions
     /// <summary>Asset sources with their priorities (lower is asked first). The bundle, when present, is asked before them.</summary>
     public IList<(IAssetSource Source, int Priority)> Sources { get; } = new List<(IAssetSource, int)>();
 
+    /// <summary>HTTP asset sources built on the <see cref="HttpClientName"/> client (bindable from configuration).</summary>
+    public IList<ModelManifestHttpSource> HttpSources { get; } = new List<ModelManifestHttpSource>();
+
     /// <summary>Manifest sources merged by the <see cref="ModelProvider"/>.</summary>
     public IList<IManifestSource> Manifests { get; } = new List<IManifestSource>();
 
@@ -27,10 +41,33 @@ public sealed class ModelManifestOptions
         return this;
     }
 
+    /// <summary>Adds an HTTP asset source at <paramref name="baseUrl"/>, asked at <paramref name="priority"/>.</summary>
+    public ModelManifestOptions AddHttpSource(Uri baseUrl, int priority)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        HttpSources.Add(new ModelManifestHttpSource { BaseUrl = baseUrl, Priority = priority });
+        return this;
+    }
+
     /// <summary>Adds a manifest source.</summary>
     public ModelManifestOptions AddManifest(IManifestSource source)
     {
         Manifests.Add(source);
         return this;
     }
+
+    /// <summary>
+    /// Adds the build's catalog (the generated <c>Models.Snapshot</c>) as a manifest source: the
+    /// <see cref="ModelProvider"/> then knows the models and assets the project declared at build time, with no
+    /// manifest file to ship. When every manifest source is in memory, the provider starts with them loaded.
+    /// </summary>
+    public ModelManifestOptions AddCatalog(ManifestSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Manifests.Add(new DocumentManifestSource(new ManifestDocument { SchemaVersion = CatalogSchemaVersion, Models = snapshot.Models, Assets = snapshot.Assets }, "catalog"));
+        return this;
+    }
+
+    /// <summary>The schema version of the catalog's in-memory document: the snapshot is already validated and merged.</summary>
+    private const string CatalogSchemaVersion = "1.1";
 }

@@ -1,18 +1,22 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using ModelManifest.Reading;
 
 namespace ModelManifest.Generator;
 
 /// <summary>
 /// Every rule the generator and the analyzer report, in one file. MM00xx–MM03xx are the shared reader's rules
-/// (ModelManifest.Reading.ManifestDiagnosticDescriptors; a test asserts id, title, category, severity and help link
-/// agree); MM04xx are generator-only rules. Ids are literals so release tracking (AnalyzerReleases.*.md) and
-/// .editorconfig severity configuration see them. Messages are formatted by the reader, hence the "{0}" format.
+/// (ModelManifest.Reading.ManifestDiagnosticDescriptors, the one home of their titles, categories and severities);
+/// MM04xx are generator-only rules (ids in <see cref="GeneratorDiagnosticIds"/>). The descriptors are written out
+/// with constant ids, categories and severities because release tracking (RS2000–RS2008 against
+/// AnalyzerReleases.*.md) and .editorconfig severity configuration read them from the source; a test asserts that
+/// this table and the reader's agree exactly. Messages are formatted by the reader, hence the "{0}" format.
+/// Help links come from the one base in the reader (docs/diagnostics.md, lowercase-id anchors).
 /// </summary>
 internal static class DiagnosticDescriptors
 {
-    private const string HelpLinkBase = "https://example.invalid/modelmanifest/ModelManifest.Build/blob/main/README.md#";
+    private const string HelpLinkBase = ManifestDiagnosticDescriptors.HelpLinkBase;
     public static readonly DiagnosticDescriptor InvalidEncoding = new(
         "MM0001", "Manifest is not valid UTF-8", "{0}", "Reading", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0001");
     public static readonly DiagnosticDescriptor InvalidJson = new(
@@ -70,17 +74,19 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ModelOverridden = new(
         "MM0301", "Model overridden", "{0}", "Merge", DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0301");
     public static readonly DiagnosticDescriptor NotUtf8 = new(
-        "MM0400", "Manifest is not UTF-8", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0400");
+        GeneratorDiagnosticIds.NotUtf8, "Manifest is not UTF-8", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0400");
     public static readonly DiagnosticDescriptor IdentifierCollision = new(
-        "MM0401", "Generated names collide", "{0}", "Generator", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0401");
+        GeneratorDiagnosticIds.IdentifierCollision, "Generated names collide", "{0}", "Generator", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0401");
     public static readonly DiagnosticDescriptor ModelInSeveralManifests = new(
-        "MM0402", "Model defined in several manifests", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0402");
+        GeneratorDiagnosticIds.ModelInSeveralManifests, "Model defined in several manifests", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0402");
     public static readonly DiagnosticDescriptor UnreadableSchema = new(
-        "MM0403", "Schema file cannot be used", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0403");
+        GeneratorDiagnosticIds.UnreadableSchema, "Schema file cannot be used", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0403");
     public static readonly DiagnosticDescriptor SeveralSchemas = new(
-        "MM0404", "More than one schema file for one role", "{0}", "Generator", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0404");
+        GeneratorDiagnosticIds.SeveralSchemas, "More than one schema file for one role", "{0}", "Generator", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0404");
     public static readonly DiagnosticDescriptor InternalError = new(
-        "MM0405", "Generator failure", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0405");
+        GeneratorDiagnosticIds.InternalError, "Generator failure", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0405");
+    public static readonly DiagnosticDescriptor CatalogTooLarge = new(
+        GeneratorDiagnosticIds.CatalogTooLarge, "Manifests too large to compile", "{0}", "Generator", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "mm0406");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         InvalidEncoding,
@@ -116,12 +122,17 @@ internal static class DiagnosticDescriptors
         ModelInSeveralManifests,
         UnreadableSchema,
         SeveralSchemas,
-        InternalError);
+        InternalError,
+        CatalogTooLarge);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();
 
-    /// <summary>The descriptor of a rule id; an unknown id (a rule the reader added later) maps to MM0002's category as a fallback.</summary>
-    public static DiagnosticDescriptor Get(string id) => s_byId.TryGetValue(id, out var d) ? d : InvalidJson;
+    /// <summary>
+    /// The descriptor of a rule id, or <see langword="null"/> for an id this table does not know — a bug (a reader
+    /// rule added without its Roslyn descriptor), which <see cref="Helpers.DiagnosticInfo.ToDiagnostic"/> reports as
+    /// MM0405 naming the id, never under another rule's id.
+    /// </summary>
+    public static DiagnosticDescriptor? Find(string id) => s_byId.TryGetValue(id, out var d) ? d : null;
 
     private static Dictionary<string, DiagnosticDescriptor> CreateIndex()
     {

@@ -1,5 +1,6 @@
-using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Text;
 using ModelManifest.Generator.Helpers;
 using ModelManifest.Generator.Model;
 
@@ -16,6 +17,7 @@ internal static class Emitter
     private const string AssetInfo = "global::ModelManifest.AssetInfo";
     private const string ModelOption = "global::ModelManifest.ModelOption";
     private const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";
+    private const string Snapshot = "global::ModelManifest.ManifestSnapshot";
     private const string Data = "__ManifestData";
 
     public static string Emit(CatalogSpec catalog)
@@ -35,10 +37,15 @@ internal static class Emitter
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ModelManifest.Generator\", \"" + typeof(Emitter).Assembly.GetName().Version + "\")]");
         w.Open("public static partial class " + catalog.ClassName);
         w.Summary("The manifest schema version (major.minor) this catalog was generated and validated against.");
-        w.Line("public const string SchemaVersion = " + CSharp.StringLiteral(catalog.SchemaVersion) + ";");
+        w.Line("public const string SchemaVersion = " + CSharpLiterals.StringLiteral(catalog.SchemaVersion) + ";");
         w.Line();
         w.Summary("Every version of every model in the manifests, ordered by id, newest version first.");
         w.Line("public static " + ReadOnlyList + "<" + ModelInfo + "> All => " + Data + ".Snapshot.Models;");
+        w.Line();
+        w.Summary(
+            "The catalog as the runtime's snapshot: every model and asset of the manifests, merged as the runtime merges them.",
+            "Read once, on first use, from the validated manifest data embedded in this class; give it to the runtime provider, e.g. services.AddModelManifest(o => o.AddCatalog(" + catalog.ClassName + ".Snapshot)).");
+        w.Line("public static " + Snapshot + " Snapshot => " + Data + ".Snapshot;");
         foreach (ModelGroupSpec group in catalog.Models)
         {
             w.Line();
@@ -77,7 +84,7 @@ internal static class Emitter
         ModelVersionSpec latest = group.Versions[group.Latest];
         string latestType = VersionType(latest);
         w.Summary("Model \"" + group.Id + "\": every version as a member (" + string.Join(", ", group.Versions.Select(v => v.VersionName)) + ") and, directly, the latest (" + latest.Version + ").");
-        OpenClass(w, group.TypeName, "ModelEntry", CSharp.StringLiteral(group.Id) + ", " + CSharp.StringLiteral(latest.Version));
+        OpenClass(w, group.TypeName, "ModelEntry", CSharpLiterals.StringLiteral(group.Id) + ", " + CSharpLiterals.StringLiteral(latest.Version));
         foreach (ModelVersionSpec version in group.Versions)
         {
             w.Line();
@@ -90,7 +97,7 @@ internal static class Emitter
         w.Line("public " + latestType + " Latest => " + latest.VersionName + ";");
         w.Line();
         w.Summary("Every version of \"" + group.Id + "\", newest first.");
-        w.Line("public " + ReadOnlyList + "<" + ModelInfo + "> Versions => " + Data + ".Snapshot.GetVersions(" + CSharp.StringLiteral(group.Id) + ");");
+        w.Line("public " + ReadOnlyList + "<" + ModelInfo + "> Versions => " + Data + ".Snapshot.GetVersions(" + CSharpLiterals.StringLiteral(group.Id) + ");");
         w.Line();
         w.Summary("The manifest schema version the latest version's manifest states.");
         w.Line("public string SchemaVersion => " + latestType + ".SchemaVersion;");
@@ -129,10 +136,10 @@ internal static class Emitter
     {
         string type = VersionType(version);
         w.Summary("Model \"" + version.Id + "\" version " + version.Version + "." + (version.Description is null ? string.Empty : " " + version.Description));
-        OpenClass(w, type, "ModelEntry", CSharp.StringLiteral(version.Id) + ", " + CSharp.StringLiteral(version.Version));
+        OpenClass(w, type, "ModelEntry", CSharpLiterals.StringLiteral(version.Id) + ", " + CSharpLiterals.StringLiteral(version.Version));
         w.Line();
         w.Summary("The schemaVersion its manifest states.");
-        w.Line("public const string SchemaVersion = " + CSharp.StringLiteral(version.SchemaVersion) + ";");
+        w.Line("public const string SchemaVersion = " + CSharpLiterals.StringLiteral(version.SchemaVersion) + ";");
         w.Line();
         w.Summary("The assets of this version, by reference role (else by asset id).");
         w.Line("public AssetCatalog Assets { get; } = new AssetCatalog();");
@@ -163,7 +170,7 @@ internal static class Emitter
             w.Line();
             string key = asset.Tag is null ? asset.Id : asset.Id + "@" + asset.Tag;
             w.Summary("Asset \"" + key + "\"" + (asset.Role is null ? "." : " (role \"" + asset.Role + "\")."));
-            w.Line("public " + AssetInfo + " " + asset.Name + " => " + Data + ".Asset(" + CSharp.StringLiteral(asset.Id) + ", " + (asset.Tag is null ? "null" : CSharp.StringLiteral(asset.Tag)) + ");");
+            w.Line("public " + AssetInfo + " " + asset.Name + " => " + Data + ".Asset(" + CSharpLiterals.StringLiteral(asset.Id) + ", " + (asset.Tag is null ? "null" : CSharpLiterals.StringLiteral(asset.Tag)) + ");");
         }
 
         w.Close();
@@ -190,7 +197,7 @@ internal static class Emitter
     private static void EmitOption(SourceWriter w, ModelVersionSpec version, OptionSpec option)
     {
         w.Summary("Option \"" + option.JsonName + "\" of \"" + version.Id + "\" " + version.Version + "." + (option.Description is null ? string.Empty : " " + option.Description));
-        OpenClass(w, option.TypeName, "OptionEntry", CSharp.StringLiteral(version.Id) + ", " + CSharp.StringLiteral(version.Version) + ", " + CSharp.StringLiteral(option.JsonName) + ", " + CSharp.StringLiteral(option.OptionType));
+        OpenClass(w, option.TypeName, "OptionEntry", CSharpLiterals.StringLiteral(version.Id) + ", " + CSharpLiterals.StringLiteral(version.Version) + ", " + CSharpLiterals.StringLiteral(option.JsonName) + ", " + CSharpLiterals.StringLiteral(option.OptionType));
         OptionValue(w, option.Default, "The default value.", "public " + option.ValueType + " Default => ");
         OptionValue(w, option.Minimum, "The smallest allowed value.", "public " + option.ValueType + " Minimum => ");
         OptionValue(w, option.Maximum, "The largest allowed value.", "public " + option.ValueType + " Maximum => ");
@@ -278,12 +285,12 @@ internal static class Emitter
     {
         w.Summary("A model's metadata, typed by the project's metadata extension schema.");
         w.Open("public sealed class ModelMetadata");
-        var parameters = shape.Select(m => m.TypeName + " " + CSharp.ToParameterName(m.Name)).ToList();
+        var parameters = shape.Select(m => m.TypeName + " " + CSharpIdentifiers.ToParameterName(m.Name)).ToList();
         w.Line("internal ModelMetadata(" + string.Join(", ", parameters) + ")");
         w.Line("{");
         foreach (MetadataMemberSpec member in shape)
         {
-            w.Line("    " + member.Name + " = " + CSharp.ToParameterName(member.Name) + ";");
+            w.Line("    " + member.Name + " = " + CSharpIdentifiers.ToParameterName(member.Name) + ";");
         }
 
         w.Line("}");
@@ -297,27 +304,23 @@ internal static class Emitter
         w.Close();
     }
 
-    private static void StringArray(SourceWriter w, string name, IEnumerable<string> values)
-    {
-        w.Line("private static readonly string[] " + name + " = new string[]");
-        w.Line("{");
-        foreach (string value in values)
-        {
-            w.Line("    " + CSharp.StringLiteral(value) + ",");
-        }
-
-        w.Line("};");
-    }
-
+    /// <summary>
+    /// The embedded manifests: each one's UTF-8 bytes as data (a u8 literal, else a byte array), never as a C#
+    /// string — strings count against the 16 MB user-string heap (CS8103) and cost the compiler far more per byte —
+    /// and a snapshot read from them once, on first use, by the runtime reader.
+    /// </summary>
     private static void EmitData(SourceWriter w, CatalogSpec catalog)
     {
         w.Open("private static class " + Data);
-        StringArray(w, "Origins", catalog.Manifests.Select(m => m.Path));
-        w.Line();
-        StringArray(w, "Texts", catalog.Manifests.Select(m => m.Text));
-        w.Line();
-        w.Line("// Declared after the texts: static fields initialize in order, and Load reads them.");
-        w.Line("internal static readonly global::ModelManifest.ManifestSnapshot Snapshot = Load();");
+        for (int i = 0; i < catalog.Manifests.Count; i++)
+        {
+            string text = catalog.Manifests[i].Text;
+            w.Line("private static global::System.ReadOnlySpan<byte> Manifest" + i.ToString(CultureInfo.InvariantCulture) + " => "
+                + (catalog.Utf8Literals ? CSharpLiterals.StringLiteral(text) + "u8" : CSharpLiterals.ByteArray(Encoding.UTF8.GetBytes(text))) + ";");
+            w.Line();
+        }
+
+        w.Line("internal static readonly " + Snapshot + " Snapshot = Load();");
         w.Line();
         w.Open("internal static " + ModelInfo + " Model(string id, string version)");
         w.Line("return Snapshot.Get(id, version) ?? throw new global::System.InvalidOperationException(\"Model '\" + id + \"' \" + version + \" is missing from the embedded manifests.\");");
@@ -337,18 +340,23 @@ internal static class Emitter
         w.Line("throw new global::System.InvalidOperationException(\"Option '\" + name + \"' of model '\" + id + \"' is missing from the embedded manifests.\");");
         w.Close();
         w.Line();
-        w.Open("private static global::ModelManifest.ManifestSnapshot Load()");
-        w.Line("var inputs = new global::System.Collections.Generic.List<global::ModelManifest.ManifestMergeInput>(Texts.Length);");
-        w.Open("for (int i = 0; i < Texts.Length; i++)");
-        w.Line("global::ModelManifest.ManifestReadResult result = global::ModelManifest.ManifestReader.Read(Texts[i], Origins[i], resolveReferences: false);");
-        w.Open("if (result.Document is null)");
-        w.Line("throw new global::System.InvalidOperationException(\"The embedded manifest '\" + Origins[i] + \"' does not read at run time: \" + string.Join(\"; \", result.Diagnostics));");
-        w.Close();
-        w.Line();
-        w.Line("inputs.Add(new global::ModelManifest.ManifestMergeInput(result.Document, Origins[i]));");
-        w.Close();
-        w.Line();
+        w.Open("private static " + Snapshot + " Load()");
+        w.Line("var inputs = new global::System.Collections.Generic.List<global::ModelManifest.ManifestMergeInput>(" + catalog.Manifests.Count.ToString(CultureInfo.InvariantCulture) + ");");
+        for (int i = 0; i < catalog.Manifests.Count; i++)
+        {
+            w.Line("inputs.Add(Read(Manifest" + i.ToString(CultureInfo.InvariantCulture) + ", " + CSharpLiterals.StringLiteral(catalog.Manifests[i].Path) + "));");
+        }
+
         w.Line("return global::ModelManifest.ManifestMerger.Merge(inputs).Snapshot;");
+        w.Close();
+        w.Line();
+        w.Open("private static global::ModelManifest.ManifestMergeInput Read(global::System.ReadOnlySpan<byte> utf8, string origin)");
+        w.Line("global::ModelManifest.ManifestReadResult result = global::ModelManifest.ManifestReader.Read(utf8, origin, resolveReferences: false);");
+        w.Open("if (result.Document is null)");
+        w.Line("throw new global::System.InvalidOperationException(\"The embedded manifest '\" + origin + \"' does not read at run time: \" + string.Join(\"; \", result.Diagnostics));");
+        w.Close();
+        w.Line();
+        w.Line("return new global::ModelManifest.ManifestMergeInput(result.Document, origin);");
         w.Close();
         w.Close();
     }

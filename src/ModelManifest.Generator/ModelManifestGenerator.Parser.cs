@@ -62,24 +62,36 @@ internal static class Parser
         }
 
         var diagnostics = new List<DiagnosticInfo>(findings.Count);
-        bool hasErrors = result.Root is null || result.SchemaVersion is null;
+        var errors = new List<SourceSpan>();
         foreach (ManifestDiagnostic finding in findings)
         {
             diagnostics.Add(Convert(finding, path, text));
-            hasErrors |= finding.Severity == ManifestSeverity.Error;
+            if (finding.Severity == ManifestSeverity.Error)
+            {
+                errors.Add(finding.Span);
+            }
         }
 
+        bool hasErrors = errors.Count > 0 || result.Root is null || result.SchemaVersion is null;
         var assets = new List<AssetDefinitionSpec>();
         var references = new List<AssetReferenceSpec>();
         var models = new List<ModelVersionSpec>();
+        string? embedded = null;
         if (result.Root is JsonObjectSyntax root && result.SchemaVersion is string version)
         {
-            CollectAssetsAndReferences(root, path, text, assets, references);
-            if (!hasErrors)
+            ManifestPart? part = hasErrors ? Salvage(root, content, errors, path, schema) : ManifestPart.Whole(root, content);
+            if (part is null)
             {
+                // Nothing to generate; the references are still checked across files, for the author's sake.
+                CollectAssetsAndReferences(Items(root["assets"]), Items(root["models"]), path, text, assets, references);
+            }
+            else
+            {
+                embedded = part.Text;
+                CollectAssetsAndReferences(part.Assets, part.Models, path, text, assets, references);
                 SchemaNode? modelSchema = schema.Root.GetProperty("models")?.Resolved.Items
                     ?? (schema.Definitions.TryGetValue("model", out SchemaNode? definition) ? definition : null);
-                foreach (JsonSyntaxNode model in Items(root["models"]))
+                foreach (JsonSyntaxNode model in part.Models)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
 
@@ -96,11 +108,120 @@ internal static class Parser
             path,
             result.SchemaVersion,
             hasErrors,
-            hasErrors ? null : content,
+            embedded,
             diagnostics.ToImmutableEquatableArray(),
             models.ToImmutableEquatableArray(),
             assets.ToImmutableEquatableArray(),
             references.ToImmutableEquatableArray());
+    }
+
+    /// <summary>The models and assets of a manifest that go into the catalog, and the text embedded for them.</summary>
+    private sealed class ManifestPart
+    {
+        private ManifestPart(string text, IReadOnlyList<JsonSyntaxNode> models, IReadOnlyList<JsonSyntaxNode> assets)
+        {
+            Text = text;
+            Models = models;
+            Assets = assets;
+        }
+
+        public string Text { get; }
+
+        public IReadOnlyList<JsonSyntaxNode> Models { get; }
+
+        public IReadOnlyList<JsonSyntaxNode> Assets { get; }
+
+        public static ManifestPart Whole(JsonObjectSyntax root, string content)
+            => new(content, new List<JsonSyntaxNode>(Items(root["models"])), new List<JsonSyntaxNode>(Items(root["assets"])));
+
+        public static ManifestPart Of(string text, List<JsonSyntaxNode> models, List<JsonSyntaxNode> assets) => new(text, models, assets);
+    }
+
+    /// <summary>
+    /// The valid part of a manifest with errors, so one mistake does not take every other model out of the catalog:
+    /// the models and assets with no error inside them (and no reference to a broken asset of the same file), as a
+    /// manifest of their own text. That text is read again and used only when it reads without errors, exactly as
+    /// the runtime will read it; otherwise nothing of the file is generated. <see langword="null"/> when nothing is left.
+    /// </summary>
+    private static ManifestPart? Salvage(JsonObjectSyntax root, string content, List<SourceSpan> errors, string path, ManifestSchema schema)
+    {
+        if (Touches(errors, root["schemaVersion"]!.Span))
+        {
+            return null;
+        }
+
+        var assets = new List<JsonSyntaxNode>();
+        var brokenAssets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonSyntaxNode asset in Items(root["assets"]))
+        {
+            if (!Touches(errors, asset.Span))
+            {
+                assets.Add(asset);
+            }
+            else if (asset is JsonObjectSyntax a && a.GetString("id") is string id)
+            {
+                brokenAssets.Add(SemanticValidator.FormatKey(id, a.GetString("tag")));
+            }
+        }
+
+        var models = new List<JsonSyntaxNode>();
+        foreach (JsonSyntaxNode model in Items(root["models"]))
+        {
+            bool usesBrokenAsset = false;
+            foreach (JsonSyntaxNode reference in Items((model as JsonObjectSyntax)?["assets"]))
+            {
+                usesBrokenAsset |= reference is JsonObjectSyntax r && r.GetString("id") is string id && brokenAssets.Contains(SemanticValidator.FormatKey(id, r.GetString("tag")));
+            }
+
+            if (!usesBrokenAsset && !Touches(errors, model.Span))
+            {
+                models.Add(model);
+            }
+        }
+
+        if (models.Count == 0 && assets.Count == 0)
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder();
+        builder.Append("{\n  \"schemaVersion\": ").Append(Slice(content, root["schemaVersion"]!.Span));
+        AppendArray(builder, "models", models, content);
+        AppendArray(builder, "assets", assets, content);
+        if (root["metadata"] is JsonSyntaxNode metadata && !Touches(errors, metadata.Span))
+        {
+            builder.Append(",\n  \"metadata\": ").Append(Slice(content, metadata.Span));
+        }
+
+        string text = builder.Append("\n}\n").ToString();
+        return ManifestSyntaxReader.Read(text, path, schema, resolveReferences: false).HasErrors ? null : ManifestPart.Of(text, models, assets);
+    }
+
+    private static void AppendArray(StringBuilder builder, string name, List<JsonSyntaxNode> items, string content)
+    {
+        builder.Append(",\n  \"").Append(name).Append("\": [");
+        for (int i = 0; i < items.Count; i++)
+        {
+            builder.Append(i == 0 ? "\n    " : ",\n    ").Append(Slice(content, items[i].Span));
+        }
+
+        builder.Append("\n  ]");
+    }
+
+    private static string Slice(string content, SourceSpan span) => content.Substring(span.Start, span.Length);
+
+    /// <summary>Whether an error starts or ends inside <paramref name="span"/> (or covers it).</summary>
+    private static bool Touches(List<SourceSpan> errors, SourceSpan span)
+    {
+        foreach (SourceSpan error in errors)
+        {
+            if (error.Start < span.End && Math.Max(error.End, error.Start + 1) > span.Start)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ModelVersionSpec BuildModel(JsonObjectSyntax model, string schemaVersion, SchemaNode? modelSchema, ManifestSchema? metadataSchema, string path, SourceText text, List<DiagnosticInfo> diagnostics)
@@ -123,7 +244,7 @@ internal static class Parser
             string? tag = reference.GetString("tag");
             string? role = reference.GetString("role");
             string label = role is null ? "asset '" + SemanticValidator.FormatKey(assetId, tag) + "'" : "role '" + role + "'";
-            string name = CSharp.ToIdentifier(role ?? assetId);
+            string name = CSharpIdentifiers.ToIdentifier(role ?? assetId);
             if (assetNames.TryGetValue(name, out string? first))
             {
                 diagnostics.Add(Collision(path, text, reference.Span, name, first, label, "model '" + id.Value + "' " + version.Value + " Assets"));
@@ -144,7 +265,7 @@ internal static class Parser
                 continue;
             }
 
-            string name = CSharp.ToIdentifier(jsonName);
+            string name = CSharpIdentifiers.ToIdentifier(jsonName);
             string typeName = name.TrimStart('@') + "Option";
             string label = "option '" + jsonName + "'";
             string? clash = optionNames.TryGetValue(name, out string? a) ? a : optionNames.TryGetValue(typeName, out string? b) ? b : null;
@@ -167,8 +288,8 @@ internal static class Parser
             id.Value,
             version.Value,
             schemaVersion,
-            CSharp.ToIdentifier(id.Value),
-            "V" + CSharp.VersionSuffix(version.Value),
+            CSharpIdentifiers.ToIdentifier(id.Value),
+            "V" + CSharpIdentifiers.VersionSuffix(version.Value),
             model.GetString("description"),
             members.ToImmutableEquatableArray(),
             assetMembers.ToImmutableEquatableArray(),
@@ -209,15 +330,15 @@ internal static class Parser
                 bool fitsInt = (lo is double l && hi is double h && l >= int.MinValue && h <= int.MaxValue)
                     || (allowed is { Items.Count: > 0 } && AllFitInt(allowed));
                 valueType = fitsInt ? "int" : "long";
-                literal = v => v is JsonNumberSyntax n && n.TryGetInt64(out long x) ? (fitsInt ? CSharp.Int32Literal(x) : CSharp.Int64Literal(x)) : null;
+                literal = v => v is JsonNumberSyntax n && n.TryGetInt64(out long x) ? (fitsInt ? CSharpLiterals.Int32Literal(x) : CSharpLiterals.Int64Literal(x)) : null;
                 if (lo is double minValue && minValue >= long.MinValue && minValue <= long.MaxValue && (!fitsInt || (minValue >= int.MinValue && minValue <= int.MaxValue)))
                 {
-                    min = fitsInt ? CSharp.Int32Literal((long)minValue) : CSharp.Int64Literal((long)minValue);
+                    min = fitsInt ? CSharpLiterals.Int32Literal((long)minValue) : CSharpLiterals.Int64Literal((long)minValue);
                 }
 
                 if (hi is double maxValue && maxValue >= long.MinValue && maxValue <= long.MaxValue && (!fitsInt || (maxValue >= int.MinValue && maxValue <= int.MaxValue)))
                 {
-                    max = fitsInt ? CSharp.Int32Literal((long)maxValue) : CSharp.Int64Literal((long)maxValue);
+                    max = fitsInt ? CSharpLiterals.Int32Literal((long)maxValue) : CSharpLiterals.Int64Literal((long)maxValue);
                 }
 
                 break;
@@ -229,11 +350,11 @@ internal static class Parser
                 break;
             case "boolean":
                 valueType = "bool";
-                literal = v => v.Kind == JsonSyntaxKind.Boolean ? CSharp.BoolLiteral(((JsonLiteralSyntax)v).BooleanValue) : null;
+                literal = v => v.Kind == JsonSyntaxKind.Boolean ? CSharpLiterals.BoolLiteral(((JsonLiteralSyntax)v).BooleanValue) : null;
                 break;
             default:
                 valueType = "string";
-                literal = v => v is JsonStringSyntax s ? CSharp.StringLiteral(s.Value) : null;
+                literal = v => v is JsonStringSyntax s ? CSharpLiterals.StringLiteral(s.Value) : null;
                 break;
         }
 
@@ -275,9 +396,9 @@ internal static class Parser
         return true;
     }
 
-    private static void CollectAssetsAndReferences(JsonObjectSyntax root, string path, SourceText text, List<AssetDefinitionSpec> assets, List<AssetReferenceSpec> references)
+    private static void CollectAssetsAndReferences(IEnumerable<JsonSyntaxNode> assetNodes, IEnumerable<JsonSyntaxNode> modelNodes, string path, SourceText text, List<AssetDefinitionSpec> assets, List<AssetReferenceSpec> references)
     {
-        foreach (JsonSyntaxNode item in Items(root["assets"]))
+        foreach (JsonSyntaxNode item in assetNodes)
         {
             if (item is JsonObjectSyntax asset && asset["id"] is JsonStringSyntax id)
             {
@@ -286,7 +407,7 @@ internal static class Parser
             }
         }
 
-        foreach (JsonSyntaxNode item in Items(root["models"]))
+        foreach (JsonSyntaxNode item in modelNodes)
         {
             if (item is not JsonObjectSyntax model)
             {

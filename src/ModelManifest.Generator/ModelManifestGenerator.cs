@@ -60,7 +60,8 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         IncrementalValueProvider<GeneratorOptions> options = context.AnalyzerConfigOptionsProvider
-            .Select(static (provider, _) => ReadOptions(provider.GlobalOptions))
+            .Combine(context.ParseOptionsProvider)
+            .Select(static (pair, _) => ReadOptions(pair.Left.GlobalOptions, pair.Right))
             .WithTrackingName(Steps.Options);
 
         IncrementalValueProvider<SchemaInput> schemas = context.AdditionalTextsProvider
@@ -79,7 +80,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Manifests)
             .Combine(schemas)
             .WithTrackingName(Steps.ManifestsWithSchemas)
-            .Select(static (pair, cancellationToken) => Guard.Parse(pair.Left, pair.Right, cancellationToken))
+            .Select(static (pair, cancellationToken) => GeneratorExceptionBoundary.Parse(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(Steps.Parse);
 
         context.RegisterSourceOutput(manifests.Combine(options), static (spc, pair) =>
@@ -98,7 +99,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             .Combine(options)
             .Combine(schemas)
             .WithTrackingName(Steps.CatalogInputs)
-            .Select(static (pair, _) => Guard.Build(pair.Left.Left, pair.Left.Right, pair.Right))
+            .Select(static (pair, _) => GeneratorExceptionBoundary.Build(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(Steps.Catalog);
 
         context.RegisterSourceOutput(catalog, static (spc, spec) =>
@@ -106,7 +107,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             Report(spc, spec.Diagnostics);
             if (spec.Models.Count > 0 || spec.Manifests.Count > 0)
             {
-                string? source = Guard.Emit(spec, out Helpers.DiagnosticInfo? failure);
+                string? source = GeneratorExceptionBoundary.Emit(spec, out DiagnosticInfo? failure);
                 if (source is not null)
                 {
                     spc.AddSource(spec.ClassName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
@@ -124,15 +125,15 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
         => file.Path.EndsWith(ManifestSuffix, StringComparison.OrdinalIgnoreCase)
            || (options.GetOptions(file).TryGetValue(RoleMetadata, out string? role) && string.Equals(role?.Trim(), "Manifest", StringComparison.OrdinalIgnoreCase));
 
-    private static void Report(SourceProductionContext context, IEnumerable<Helpers.DiagnosticInfo> diagnostics)
+    private static void Report(SourceProductionContext context, IEnumerable<DiagnosticInfo> diagnostics)
     {
-        foreach (Helpers.DiagnosticInfo diagnostic in diagnostics)
+        foreach (DiagnosticInfo diagnostic in diagnostics)
         {
             context.ReportDiagnostic(diagnostic.ToDiagnostic());
         }
     }
 
-    internal static GeneratorOptions ReadOptions(AnalyzerConfigOptions options)
+    internal static GeneratorOptions ReadOptions(AnalyzerConfigOptions options, ParseOptions? parseOptions = null)
     {
         string ns = Get(options, "build_property.ModelManifestCatalogNamespace") ?? Get(options, "build_property.RootNamespace") ?? string.Empty;
         string className = Get(options, "build_property.ModelManifestCatalogClassName") ?? "Models";
@@ -147,7 +148,8 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
         }
 
         bool live = string.Equals(Get(options, "build_property.ModelManifestLiveAnalysis"), "true", StringComparison.OrdinalIgnoreCase);
-        return new GeneratorOptions(ns, className, live);
+        bool utf8Literals = parseOptions is not CSharpParseOptions csharp || csharp.LanguageVersion >= LanguageVersion.CSharp11;
+        return new GeneratorOptions(ns, className, live, utf8Literals);
     }
 
     private static string? Get(AnalyzerConfigOptions options, string key)
@@ -156,7 +158,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
     private static bool IsNamespace(string ns)
         => ns.Length == 0 || ns.Split('.').All(part => SyntaxFacts.IsValidIdentifier(part) && SyntaxFacts.GetKeywordKind(part) == SyntaxKind.None);
 
-    internal static (string Role, SchemaFile? File, Helpers.DiagnosticInfo? Error)? ReadSchemaFile(AdditionalText file, AnalyzerConfigOptionsProvider provider, System.Threading.CancellationToken cancellationToken)
+    internal static (string Role, SchemaFile? File, DiagnosticInfo? Error)? ReadSchemaFile(AdditionalText file, AnalyzerConfigOptionsProvider provider, System.Threading.CancellationToken cancellationToken)
     {
         if (!provider.GetOptions(file).TryGetValue(RoleMetadata, out string? role) || string.IsNullOrWhiteSpace(role))
         {
@@ -190,12 +192,12 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             : (role, null, Unusable(file.Path, error ?? "it is not a usable schema"));
     }
 
-    private static Helpers.DiagnosticInfo Unusable(string path, string reason)
-        => new(DiagnosticDescriptors.UnreadableSchema.Id, "Schema file cannot be used: " + reason + "; it is ignored", DiagnosticSeverity.Error, path, default, default);
+    private static DiagnosticInfo Unusable(string path, string reason)
+        => new(GeneratorDiagnosticIds.UnreadableSchema, "Schema file cannot be used: " + reason + "; it is ignored", DiagnosticSeverity.Error, path, default, default);
 
-    internal static SchemaInput ToSchemaInput(ImmutableArray<(string Role, SchemaFile? File, Helpers.DiagnosticInfo? Error)?> entries)
+    internal static SchemaInput ToSchemaInput(ImmutableArray<(string Role, SchemaFile? File, DiagnosticInfo? Error)?> entries)
     {
-        var diagnostics = new List<Helpers.DiagnosticInfo>();
+        var diagnostics = new List<DiagnosticInfo>();
         SchemaFile? manifest = null;
         SchemaFile? metadata = null;
         foreach (var entry in entries.Select(e => e!.Value).OrderBy(e => e.File?.Path ?? e.Error?.FilePath, StringComparer.Ordinal))
@@ -213,7 +215,7 @@ public sealed class ModelManifestGenerator : IIncrementalGenerator
             }
             else
             {
-                diagnostics.Add(new Helpers.DiagnosticInfo(DiagnosticDescriptors.SeveralSchemas.Id,
+                diagnostics.Add(new DiagnosticInfo(GeneratorDiagnosticIds.SeveralSchemas,
                     "More than one " + entry.Role + " file: '" + slot.Path + "' is used and '" + entry.File!.Path + "' is ignored",
                     DiagnosticSeverity.Warning, entry.File.Path, default, default));
             }

@@ -59,7 +59,7 @@ internal static class SchemaWalker
                 continue; // objects and unions stay reachable through Info (the runtime record)
             }
 
-            string name = CSharp.ToIdentifier(property.Key);
+            string name = CSharpIdentifiers.ToIdentifier(property.Key);
             if (!taken.Add(name) || ObjectMembers.Contains(name))
             {
                 continue;
@@ -193,13 +193,13 @@ internal static class SchemaWalker
         switch (scalar)
         {
             case Scalar.String:
-                return value is JsonStringSyntax s ? CSharp.StringLiteral(s.Value) : null;
+                return value is JsonStringSyntax s ? CSharpLiterals.StringLiteral(s.Value) : null;
             case Scalar.Integer:
-                return value is JsonNumberSyntax i && i.TryGetInt64(out long l) ? CSharp.Int64Literal(l) : null;
+                return value is JsonNumberSyntax i && i.TryGetInt64(out long l) ? CSharpLiterals.Int64Literal(l) : null;
             case Scalar.Number:
                 return NumberLiteral(value);
             default:
-                return value.Kind == JsonSyntaxKind.Boolean ? CSharp.BoolLiteral(((JsonLiteralSyntax)value).BooleanValue) : null;
+                return value.Kind == JsonSyntaxKind.Boolean ? CSharpLiterals.BoolLiteral(((JsonLiteralSyntax)value).BooleanValue) : null;
         }
     }
 
@@ -213,7 +213,7 @@ internal static class SchemaWalker
 
         if (n.TryGetDouble(out double d))
         {
-            return CSharp.DoubleLiteral(d);
+            return CSharpLiterals.DoubleLiteral(d);
         }
 
         return n.Text.StartsWith("-", StringComparison.Ordinal) ? "double.NegativeInfinity" : "double.PositiveInfinity";

@@ -18,7 +18,7 @@ var asset = new AssetInfo
     Sha256 = args[5],
 };
 using var http = new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = new Uri(args[1]), PathTemplate = "{fileName}", RetryDelay = TimeSpan.FromMilliseconds(50) });
-var options = new AssetManagerOptions { Log = m => Console.Error.WriteLine(m) };
+var options = new AssetManagerOptions { Logger = new StandardErrorLogger() };
 if (Environment.GetEnvironmentVariable("MM_TEST_PART_SIZE") is { } partSize)
 {
     // Small parts, so a test can kill the process with some parts finished and some in flight.
@@ -39,4 +39,16 @@ catch (AssetException e)
 {
     Console.Out.WriteLine("FAILED " + e.Message);
     return 1;
+}
+
+/// <summary>The engine's messages on stderr, one line each (stdout carries the protocol the tests read).</summary>
+internal sealed class StandardErrorLogger : Microsoft.Extensions.Logging.ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        => Console.Error.WriteLine(formatter(state, exception));
 }

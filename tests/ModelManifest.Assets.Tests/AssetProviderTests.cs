@@ -58,7 +58,7 @@ public sealed class AssetProviderTests : LoopbackTestBase
         var path = await provider.GetAssetPathAsync(asset);
 
         Assert.Equal(AssetState.Failed, failed.State);
-        Assert.Equal(AssetErrorCodes.NotFoundInAnySource, failed.Error!.Code);
+        Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, failed.Error!.Code);
         Assert.Equal(content, File.ReadAllBytes(path));
     }
 
@@ -66,9 +66,9 @@ public sealed class AssetProviderTests : LoopbackTestBase
     public async Task EnsureModelAsync_completes_when_every_referenced_asset_is_local_and_names_unknown_references()
     {
         var (content, asset, _) = ServeOverHttp(2000, 103);
-        var tokenizer = TestFiles.Asset(TestFiles.Bytes(500, 104), "tokenizer", "tokenizer.json");
+        var tokenizer = TestFiles.Asset(TestContent.Bytes(500, 104), "tokenizer", "tokenizer.json");
         var mirror = Engine.Dir.Sub("mirror");
-        File.WriteAllBytes(Path.Combine(mirror, tokenizer.FileName), TestFiles.Bytes(500, 104));
+        File.WriteAllBytes(Path.Combine(mirror, tokenizer.FileName), TestContent.Bytes(500, 104));
         Engine.Manager.AddSource(new DirectoryAssetSource(mirror), -1);
         var provider = new AssetProvider(Engine.Manager);
         var model = new ModelInfo { Id = "m", Version = "1.0.0", Assets = [new AssetReference { Id = asset.Id }, new AssetReference { Id = "tokenizer" }] };

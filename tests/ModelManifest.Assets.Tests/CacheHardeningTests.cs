@@ -25,7 +25,7 @@ public sealed class CacheHardeningTests : LoopbackTestBase
         var (content, asset) = ServeOnly(300_000, 70);
         var blob = Engine.Cache.GetBlobPath(asset.Sha256);
         var victim = Path.Combine(Engine.Dir.Sub("victim"), "victim.bin");
-        var victimBytes = where == "blob" ? TestFiles.Bytes(content.Length, 69) : "precious"u8.ToArray();
+        var victimBytes = where == "blob" ? TestContent.Bytes(content.Length, 69) : "precious"u8.ToArray();
         File.WriteAllBytes(victim, victimBytes);
         File.SetUnixFileMode(victim, VictimMode);
         if (where == "blob")
@@ -138,7 +138,7 @@ public sealed class CacheHardeningTests : LoopbackTestBase
     [Fact]
     public void Incomplete_downloads_are_listed_pruned_when_abandoned_and_removed_with_their_digest()
     {
-        var sha = TestFiles.Sha256([1, 2, 3]);
+        var sha = TestContent.Sha256([1, 2, 3]);
         var blob = Engine.Cache.GetBlobPath(sha);
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
         File.WriteAllBytes(blob + ".partial", new byte[1000]);
@@ -178,7 +178,7 @@ public sealed class CacheHardeningTests : LoopbackTestBase
     /// <summary>Serves fresh content without registering a source in this process: the fetch runs in a client process.</summary>
     private (byte[] Content, AssetInfo Asset) ServeOnly(int size, int seed)
     {
-        var content = TestFiles.Bytes(size, seed);
+        var content = TestContent.Bytes(size, seed);
         var asset = TestFiles.Asset(content);
         Server.Add(asset.FileName, content);
         return (content, asset);

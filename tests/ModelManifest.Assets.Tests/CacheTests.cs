@@ -20,7 +20,7 @@ public sealed class CacheTests : LoopbackTestBase
     [Fact]
     public async Task Two_assets_with_the_same_bytes_are_stored_once()
     {
-        var content = TestFiles.Bytes(10_000, 31);
+        var content = TestContent.Bytes(10_000, 31);
         Server.Add("a.bin", content);
         Engine.Manager.AddSource(Engine.Http(Server.BaseUrl));
 
@@ -84,13 +84,13 @@ public sealed class CacheTests : LoopbackTestBase
         var again = await Engine.Manager.GetAsync(asset);
         Assert.Equal(content, File.ReadAllBytes(again.CachePath));
         Assert.Equal(2, Server.RequestCount);
-        Assert.Contains(Engine.Log, line => line.Contains(AssetErrorCodes.CacheCorrupt, StringComparison.Ordinal));
+        Assert.Contains(Engine.Log, line => line.Contains(AssetDiagnosticIds.CacheCorrupt, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task List_prune_and_remove_manage_entries_by_last_use_and_total_size()
     {
-        var contents = Enumerable.Range(0, 3).Select(i => TestFiles.Bytes(1000 * (i + 1), 40 + i)).ToArray();
+        var contents = Enumerable.Range(0, 3).Select(i => TestContent.Bytes(1000 * (i + 1), 40 + i)).ToArray();
         var assets = contents.Select((c, i) => TestFiles.Asset(c, "a" + i, $"a{i}.bin")).ToArray();
         var mirror = Engine.Dir.Sub("mirror");
         for (int i = 0; i < 3; i++)

@@ -25,7 +25,7 @@ public sealed class CredentialTests : LoopbackTestBase
     [Fact]
     public async Task A_bearer_token_from_the_environment_is_sent_and_never_logged()
     {
-        var content = TestFiles.Bytes(2 << 20, 80);
+        var content = TestContent.Bytes(2 << 20, 80);
         var asset = TestFiles.Asset(content);
         var served = Server.Add(asset.FileName, content);
         served.RequiredAuthorization = "Bearer " + Token;
@@ -44,7 +44,7 @@ public sealed class CredentialTests : LoopbackTestBase
     [Fact]
     public async Task A_rejected_token_and_a_failing_presigned_url_leave_no_secret_in_the_exception_or_logs()
     {
-        var content = TestFiles.Bytes(1000, 81);
+        var content = TestContent.Bytes(1000, 81);
         Server.Add("w.bin", content).RequiredAuthorization = "Bearer something-else";
         _otherHost.Add("signed.bin", content).Status = 500;
         var asset = TestFiles.Asset(content, fileName: "w.bin") with
@@ -78,7 +78,7 @@ public sealed class CredentialTests : LoopbackTestBase
     [Fact]
     public async Task A_redirect_to_another_host_does_not_carry_the_credentials()
     {
-        var content = TestFiles.Bytes(1000, 82);
+        var content = TestContent.Bytes(1000, 82);
         var asset = TestFiles.Asset(content);
         _otherHost.Add("elsewhere.bin", content);
         Server.Add(asset.FileName, content).RedirectTo = new Uri(_otherHost.BaseUrl, "elsewhere.bin").AbsoluteUri;

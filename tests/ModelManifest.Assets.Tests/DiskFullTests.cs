@@ -25,14 +25,14 @@ public sealed class DiskFullTests : LoopbackTestBase
         {
             var cache = new AssetCache(Path.Combine(volume, "cache"));
             var manager = new AssetManager(cache, new AssetManagerOptions { RetryDelay = TimeSpan.FromMilliseconds(10) });
-            var content = TestFiles.Bytes(16 << 20, 80);
+            var content = TestContent.Bytes(16 << 20, 80);
             var asset = TestFiles.Asset(content);
             Server.Add(asset.FileName, content);
             manager.AddSource(Engine.Http(Server.BaseUrl));
 
             var error = await Assert.ThrowsAsync<AssetException>(() => manager.GetAsync(asset));
 
-            Assert.Equal(AssetErrorCodes.DiskFull, error.Code);
+            Assert.Equal(AssetDiagnosticIds.DiskFull, error.Code);
             Assert.Equal(1, Server.RequestCount);
             Assert.Empty(cache.ListIncomplete());
             Assert.Empty(cache.List());

@@ -32,7 +32,7 @@ public sealed class HostileInputTests : LoopbackTestBase
     [MemberData(nameof(HostileAssets))]
     public async Task Hostile_ids_tags_and_file_names_are_rejected_before_any_file_or_socket_is_touched(string id, string? tag, string fileName)
     {
-        var asset = new AssetInfo { Id = id, Tag = tag, FileName = fileName, Size = 3, Sha256 = TestFiles.Sha256([1, 2, 3]) };
+        var asset = new AssetInfo { Id = id, Tag = tag, FileName = fileName, Size = 3, Sha256 = TestContent.Sha256([1, 2, 3]) };
         var mirror = Engine.Dir.Sub("mirror");
         var target = Engine.Dir.Sub("target");
         Engine.Manager.AddSource(new DirectoryAssetSource(mirror)).AddSource(Engine.Http(Server.BaseUrl, "{id}/{tag}/{fileName}"));
@@ -41,8 +41,8 @@ public sealed class HostileInputTests : LoopbackTestBase
         var get = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
         var materialize = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.MaterializeAsync(asset, target));
 
-        Assert.Equal(AssetErrorCodes.InvalidAsset, get.Code);
-        Assert.Equal(AssetErrorCodes.InvalidAsset, materialize.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidAsset, get.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidAsset, materialize.Code);
         Assert.False(get.Message.Contains('\0', StringComparison.Ordinal), "NUL echoed in the message");
         Assert.Equal(0, Server.ConnectionCount);
         Assert.Equal(before, Engine.Dir.Files());
@@ -61,7 +61,7 @@ public sealed class HostileInputTests : LoopbackTestBase
 
         var error = Assert.Throws<AssetException>(() => new AssetMaterializer().Materialize(blob, target, fileName));
 
-        Assert.Equal(AssetErrorCodes.InvalidAsset, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidAsset, error.Code);
         Assert.Equal(before, Engine.Dir.Files());
     }
 
@@ -82,7 +82,7 @@ public sealed class HostileInputTests : LoopbackTestBase
     {
         var error = Assert.Throws<AssetException>(() => new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = Server.BaseUrl, PathTemplate = template }));
 
-        Assert.Equal(AssetErrorCodes.InvalidUrlTemplate, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidUrlTemplate, error.Code);
     }
 
     [Fact]
@@ -90,13 +90,13 @@ public sealed class HostileInputTests : LoopbackTestBase
     {
         var error = Assert.Throws<AssetException>(() => new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = new Uri("file:///etc/") }));
 
-        Assert.Equal(AssetErrorCodes.InvalidUrlTemplate, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidUrlTemplate, error.Code);
     }
 
     [Fact]
     public async Task Template_values_are_escaped_so_an_id_cannot_change_the_path()
     {
-        var content = TestFiles.Bytes(100, 60);
+        var content = TestContent.Bytes(100, 60);
         var asset = TestFiles.Asset(content, "org:model+v2", "w.bin", tag: "q4.k");
         Server.Add("models/org:model+v2/q4.k/w.bin", content); // Kestrel hands the handler the decoded path
         Engine.Manager.AddSource(Engine.Http(Server.BaseUrl, "models/{id}/{tag}/{fileName}"));
@@ -118,6 +118,6 @@ public sealed class HostileInputTests : LoopbackTestBase
 
         var error = Assert.Throws<AssetException>(() => BundleIndex.Load(Path.Combine(bundle, BundleIndex.FileName)));
 
-        Assert.Equal(AssetErrorCodes.InvalidBundleIndex, error.Code);
+        Assert.Equal(AssetDiagnosticIds.InvalidBundleIndex, error.Code);
     }
 }

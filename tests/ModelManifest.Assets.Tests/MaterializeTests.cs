@@ -5,7 +5,7 @@ namespace ModelManifest.Assets.Tests;
 public sealed class MaterializeTests : IDisposable
 {
     private readonly EngineFixture _engine = new();
-    private readonly byte[] _content = TestFiles.Bytes(200_000, 50);
+    private readonly byte[] _content = TestContent.Bytes(200_000, 50);
     private readonly AssetInfo _asset;
     private readonly string _mirror;
 
@@ -94,7 +94,7 @@ public sealed class MaterializeTests : IDisposable
         }
         catch (AssetException e)
         {
-            Assert.Equal(AssetErrorCodes.MaterializeFailed, e.Code);
+            Assert.Equal(AssetDiagnosticIds.MaterializeFailed, e.Code);
             Assert.Empty(Directory.EnumerateFileSystemEntries(target));
         }
     }

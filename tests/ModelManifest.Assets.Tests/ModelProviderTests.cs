@@ -10,12 +10,12 @@ public sealed class ModelProviderTests : LoopbackTestBase
     public async Task Manifests_merge_by_precedence_and_a_refresh_leaves_earlier_snapshots_unchanged()
     {
         var file = Path.Combine(Engine.Dir.Path, "team.models.json");
-        File.WriteAllText(file, Manifest("Team build", "weights", TestFiles.Bytes(10, 1)));
-        var catalog = ManifestReader.Read(Manifest("Generated catalog", "weights", TestFiles.Bytes(10, 1))).Document!;
+        File.WriteAllText(file, Manifest("Team build", "weights", TestContent.Bytes(10, 1)));
+        var catalog = ManifestReader.Read(Manifest("Generated catalog", "weights", TestContent.Bytes(10, 1))).Document!;
         var provider = new ModelProvider(Engine.Manager, [new FileManifestSource(file, precedence: 10), new DocumentManifestSource(catalog, "catalog", precedence: 0)]);
 
         var first = await provider.RefreshAsync();
-        File.WriteAllText(file, Manifest("Team build, updated", "weights", TestFiles.Bytes(10, 1)));
+        File.WriteAllText(file, Manifest("Team build, updated", "weights", TestContent.Bytes(10, 1)));
         var second = await provider.RefreshAsync();
 
         Assert.Empty(provider.Problems);
@@ -28,7 +28,7 @@ public sealed class ModelProviderTests : LoopbackTestBase
     [Fact]
     public async Task An_http_manifest_is_revalidated_with_its_ETag_and_falls_back_to_the_cached_copy_when_the_server_is_down()
     {
-        var served = new ServedFile(System.Text.Encoding.UTF8.GetBytes(Manifest("Remote", "weights", TestFiles.Bytes(10, 2)))) { ETag = "\"v1\"" };
+        var served = new ServedFile(System.Text.Encoding.UTF8.GetBytes(Manifest("Remote", "weights", TestContent.Bytes(10, 2)))) { ETag = "\"v1\"" };
         var url = Server.Add("catalog.models.json", served);
         using var remote = new HttpManifestSource(url, Path.Combine(Engine.Dir.Path, "manifests", "remote.json"));
         var provider = new ModelProvider(Engine.Manager, [remote]);
@@ -52,7 +52,7 @@ public sealed class ModelProviderTests : LoopbackTestBase
         try
         {
             var cacheFile = Path.Combine(offline.Dir.Path, "remote.json");
-            File.WriteAllText(cacheFile, Manifest("Cached", "weights", TestFiles.Bytes(10, 3)));
+            File.WriteAllText(cacheFile, Manifest("Cached", "weights", TestContent.Bytes(10, 3)));
             using var remote = new HttpManifestSource(new Uri(Server.BaseUrl, "m.json"), cacheFile);
             var provider = new ModelProvider(offline.Manager, [remote]);
 
@@ -70,7 +70,7 @@ public sealed class ModelProviderTests : LoopbackTestBase
     [Fact]
     public async Task EnsureModelAsync_downloads_every_asset_of_a_model_from_the_current_snapshot()
     {
-        var content = TestFiles.Bytes(300_000, 4);
+        var content = TestContent.Bytes(300_000, 4);
         Server.Add("weights.bin", content);
         Engine.Manager.AddSource(Engine.Http(Server.BaseUrl));
         var catalog = ManifestReader.Read(Manifest("Catalog", "weights", content)).Document!;
@@ -88,7 +88,7 @@ public sealed class ModelProviderTests : LoopbackTestBase
     [Fact]
     public async Task AddModelManifest_wires_cache_manager_bundle_and_provider_as_singletons()
     {
-        var content = TestFiles.Bytes(2000, 5);
+        var content = TestContent.Bytes(2000, 5);
         var mirror = Engine.Dir.Sub("mirror");
         File.WriteAllBytes(Path.Combine(mirror, "weights.bin"), content);
         var catalog = ManifestReader.Read(Manifest("Catalog", "weights", content)).Document!;
@@ -118,7 +118,7 @@ public sealed class ModelProviderTests : LoopbackTestBase
         {
           "schemaVersion": "1.1",
           "models": [ { "id": "classifier", "version": "1.0.0", "displayName": "{{displayName}}", "assets": [ { "id": "{{assetId}}" } ] } ],
-          "assets": [ { "id": "{{assetId}}", "fileName": "weights.bin", "size": {{content.Length}}, "sha256": "{{TestFiles.Sha256(content)}}" } ]
+          "assets": [ { "id": "{{assetId}}", "fileName": "weights.bin", "size": {{content.Length}}, "sha256": "{{TestContent.Sha256(content)}}" } ]
         }
         """;
 }

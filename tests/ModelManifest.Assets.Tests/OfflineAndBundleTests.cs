@@ -12,17 +12,17 @@ public sealed class OfflineAndBundleTests : LoopbackTestBase
     [Fact]
     public async Task Offline_mode_opens_no_connection_and_names_the_missing_asset()
     {
-        var content = TestFiles.Bytes(1000, 70);
+        var content = TestContent.Bytes(1000, 70);
         var asset = TestFiles.Asset(content, "forecast", "forecast.ckpt");
         Server.Add(asset.FileName, content);
         Engine.Manager.AddSource(Engine.Http(Server.BaseUrl)).AddSource(new DirectoryAssetSource(Engine.Dir.Sub("mirror"), name: "mirror"), 5);
 
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-        Assert.Equal(AssetErrorCodes.OfflineNotAvailable, error.Code);
+        Assert.Equal(AssetDiagnosticIds.OfflineNotAvailable, error.Code);
         Assert.Equal(asset.Key, error.Asset);
         Assert.Contains("forecast", error.Message);
-        Assert.Equal([AssetErrorCodes.OfflineNotAvailable, AssetErrorCodes.NotInSource], error.Attempts.Select(a => a.Code));
+        Assert.Equal([AssetDiagnosticIds.OfflineNotAvailable, AssetDiagnosticIds.NotInSource], error.Attempts.Select(a => a.Code));
         Assert.Equal(0, Server.ConnectionCount);
         Assert.Equal(0, Server.RequestCount);
     }
@@ -30,7 +30,7 @@ public sealed class OfflineAndBundleTests : LoopbackTestBase
     [Fact]
     public async Task Offline_mode_still_serves_local_sources_and_the_cache()
     {
-        var content = TestFiles.Bytes(1000, 71);
+        var content = TestContent.Bytes(1000, 71);
         var asset = TestFiles.Asset(content);
         var mirror = Engine.Dir.Sub("mirror");
         File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);
@@ -48,7 +48,7 @@ public sealed class OfflineAndBundleTests : LoopbackTestBase
     [Fact]
     public async Task The_bundle_index_written_by_the_build_is_read_by_the_bundled_source_offline()
     {
-        var content = TestFiles.Bytes(5000, 72);
+        var content = TestContent.Bytes(5000, 72);
         var asset = TestFiles.Asset(content, "tokenizer", "tokenizer.json", tag: "v2");
         var app = Engine.Dir.Sub("app");
         Directory.CreateDirectory(Path.Combine(app, "models"));
@@ -66,6 +66,6 @@ public sealed class OfflineAndBundleTests : LoopbackTestBase
         var json = File.ReadAllText(Path.Combine(app, BundleIndex.FileName));
         Assert.Contains("\"formatVersion\": 1", json);
         Assert.Contains("\"path\": \"models/tokenizer.json\"", json);
-        Assert.Null(bundled.TryGetPath(TestFiles.Asset(TestFiles.Bytes(10, 73))));
+        Assert.Null(bundled.TryGetPath(TestFiles.Asset(TestContent.Bytes(10, 73))));
     }
 }

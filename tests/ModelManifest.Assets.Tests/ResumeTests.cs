@@ -14,7 +14,7 @@ public sealed class ResumeTests : LoopbackTestBase
         var result = await Engine.Manager.GetAsync(asset);
         await Server.WaitIdleAsync();
 
-        Assert.Equal(asset.Sha256, TestFiles.Sha256(File.ReadAllBytes(result.CachePath)));
+        Assert.Equal(asset.Sha256, TestContent.Sha256(File.ReadAllBytes(result.CachePath)));
         var requests = Server.Requests.ToArray();
         Assert.Equal(2, requests.Length);
         Assert.Equal(string.Empty, requests[0].Range);
@@ -54,7 +54,7 @@ public sealed class ResumeTests : LoopbackTestBase
 
         Assert.Equal("mirror", result.SourceName);
         var refused = Assert.Single(result.Attempts);
-        Assert.Equal(AssetErrorCodes.TransportError, refused.Code);
+        Assert.Equal(AssetDiagnosticIds.TransportError, refused.Code);
         Assert.Contains("Content-Range", refused.Message);
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
     }
@@ -93,7 +93,7 @@ public sealed class ResumeTests : LoopbackTestBase
 
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-        Assert.Equal(AssetErrorCodes.TransportError, Assert.Single(error.Attempts).Code);
+        Assert.Equal(AssetDiagnosticIds.TransportError, Assert.Single(error.Attempts).Code);
         Assert.Contains("HTTP 500", error.Message);
         Assert.Equal(3, Server.RequestCount);
     }

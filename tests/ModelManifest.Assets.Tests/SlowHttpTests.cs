@@ -58,7 +58,7 @@ public sealed class SlowHttpTests : LoopbackTestBase
         var result = await Engine.Manager.GetAsync(asset).WaitAsync(Failsafe);
 
         Assert.Equal(mirror.Name, result.SourceName);
-        Assert.Contains(result.Attempts, a => a.Code == AssetErrorCodes.InvalidCredential);
+        Assert.Contains(result.Attempts, a => a.Code == AssetDiagnosticIds.InvalidCredential);
         Assert.Equal(0, Server.RequestCount);
     }
 
@@ -75,7 +75,7 @@ public sealed class SlowHttpTests : LoopbackTestBase
                 held.Add(await silent.AcceptTcpClientAsync()); // accept, then say nothing
             }
         });
-        var content = TestFiles.Bytes(10_000, 94);
+        var content = TestContent.Bytes(10_000, 94);
         var asset = TestFiles.Asset(content);
         Engine.Manager.AddSource(Engine.Http(new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/"), configure: o =>
         {

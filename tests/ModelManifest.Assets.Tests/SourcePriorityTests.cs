@@ -7,7 +7,7 @@ public sealed class SourcePriorityTests : LoopbackTestBase
     [Fact]
     public async Task Mirror_that_has_the_asset_serves_it_and_the_server_is_not_asked()
     {
-        var content = TestFiles.Bytes(300_000, 1);
+        var content = TestContent.Bytes(300_000, 1);
         var asset = TestFiles.Asset(content);
         var mirror = Engine.Dir.Sub("mirror");
         File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);
@@ -24,7 +24,7 @@ public sealed class SourcePriorityTests : LoopbackTestBase
     [Fact]
     public async Task Mirror_that_lacks_the_asset_falls_back_to_http_and_says_why()
     {
-        var content = TestFiles.Bytes(300_000, 2);
+        var content = TestContent.Bytes(300_000, 2);
         var asset = TestFiles.Asset(content);
         Server.Add(asset.FileName, content);
         Engine.Manager.AddSource(new DirectoryAssetSource(Engine.Dir.Sub("mirror"), name: "mirror"), priority: 0).AddSource(Engine.Http(Server.BaseUrl), priority: 10);
@@ -34,13 +34,13 @@ public sealed class SourcePriorityTests : LoopbackTestBase
         Assert.StartsWith("http:", result.SourceName);
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
         var skipped = Assert.Single(result.Attempts);
-        Assert.Equal(("mirror", AssetErrorCodes.NotInSource), (skipped.SourceName, skipped.Code));
+        Assert.Equal(("mirror", AssetDiagnosticIds.NotInSource), (skipped.SourceName, skipped.Code));
     }
 
     [Fact]
     public async Task Http_serving_wrong_bytes_falls_through_to_the_next_source_and_nothing_wrong_is_cached()
     {
-        var content = TestFiles.Bytes(500_000, 3);
+        var content = TestContent.Bytes(500_000, 3);
         var asset = TestFiles.Asset(content);
         Server.Add(asset.FileName, content).WrongBytes = true;
         var mirror = Engine.Dir.Sub("mirror");
@@ -51,8 +51,8 @@ public sealed class SourcePriorityTests : LoopbackTestBase
         var result = await Engine.Manager.GetAsync(asset);
 
         Assert.Equal("mirror", result.SourceName);
-        Assert.Equal(AssetErrorCodes.HashMismatch, Assert.Single(result.Attempts).Code);
-        Assert.Equal(TestFiles.Sha256(File.ReadAllBytes(result.CachePath)), asset.Sha256);
+        Assert.Equal(AssetDiagnosticIds.HashMismatch, Assert.Single(result.Attempts).Code);
+        Assert.Equal(TestContent.Sha256(File.ReadAllBytes(result.CachePath)), asset.Sha256);
     }
 
     [Fact]
@@ -63,8 +63,8 @@ public sealed class SourcePriorityTests : LoopbackTestBase
 
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-        Assert.Equal(AssetErrorCodes.NotFoundInAnySource, error.Code);
-        Assert.Equal(AssetErrorCodes.HashMismatch, Assert.Single(error.Attempts).Code);
+        Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, error.Code);
+        Assert.Equal(AssetDiagnosticIds.HashMismatch, Assert.Single(error.Attempts).Code);
         Assert.Empty(Engine.CacheFiles());
         Assert.Empty(Engine.Cache.List());
     }
@@ -72,7 +72,7 @@ public sealed class SourcePriorityTests : LoopbackTestBase
     [Fact]
     public async Task When_every_source_fails_one_error_names_every_source_and_what_it_said()
     {
-        var asset = TestFiles.Asset(TestFiles.Bytes(1000, 5));
+        var asset = TestFiles.Asset(TestContent.Bytes(1000, 5));
         Engine.Manager
             .AddSource(new DirectoryAssetSource(Engine.Dir.Sub("a"), name: "team-mirror"), 5)
             .AddSource(Engine.Http(Server.BaseUrl), 7)
@@ -80,9 +80,9 @@ public sealed class SourcePriorityTests : LoopbackTestBase
 
         var error = await Assert.ThrowsAsync<AssetException>(() => Engine.Manager.GetAsync(asset));
 
-        Assert.Equal(AssetErrorCodes.NotFoundInAnySource, error.Code);
+        Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, error.Code);
         Assert.Equal(["team-mirror", Engine.Manager.Sources[1].Name, "dead-server"], error.Attempts.Select(a => a.SourceName));
-        Assert.Equal([AssetErrorCodes.NotInSource, AssetErrorCodes.NotInSource, AssetErrorCodes.TransportError], error.Attempts.Select(a => a.Code));
+        Assert.Equal([AssetDiagnosticIds.NotInSource, AssetDiagnosticIds.NotInSource, AssetDiagnosticIds.TransportError], error.Attempts.Select(a => a.Code));
         Assert.Contains("HTTP 404", error.Message);
         Assert.Contains("team-mirror", error.Message);
         Assert.Contains("dead-server", error.Message);
@@ -92,7 +92,7 @@ public sealed class SourcePriorityTests : LoopbackTestBase
     [Fact]
     public async Task Equal_priorities_are_asked_in_registration_order()
     {
-        var content = TestFiles.Bytes(1000, 6);
+        var content = TestContent.Bytes(1000, 6);
         var asset = TestFiles.Asset(content);
         var first = Engine.Dir.Sub("first");
         var second = Engine.Dir.Sub("second");
@@ -110,9 +110,9 @@ public sealed class SourcePriorityTests : LoopbackTestBase
     public async Task Directory_layouts_find_files_by_name_by_id_and_tag_and_by_digest()
     {
         var root = Engine.Dir.Sub("layouts");
-        var byName = TestFiles.Bytes(100, 7);
-        var byIdTag = TestFiles.Bytes(100, 8);
-        var byDigest = TestFiles.Bytes(100, 9);
+        var byName = TestContent.Bytes(100, 7);
+        var byIdTag = TestContent.Bytes(100, 8);
+        var byDigest = TestContent.Bytes(100, 9);
         var assetByName = TestFiles.Asset(byName, "a", "a.bin");
         var assetByIdTag = TestFiles.Asset(byIdTag, "b", "b.bin", tag: "fp16");
         var assetByDigest = TestFiles.Asset(byDigest, "c", "c.bin");

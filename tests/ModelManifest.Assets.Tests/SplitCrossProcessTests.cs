@@ -70,7 +70,7 @@ public sealed class SplitCrossProcessTests : LoopbackTestBase
     private (AssetInfo Asset, ServedFile Served) ServeFile(string name, long size, int seed)
     {
         var file = Path.Combine(Engine.Dir.Sub("served"), name);
-        var sha = TestFiles.WriteLarge(file, size, seed);
+        var sha = TestContent.WriteLarge(file, size, seed);
         var served = new ServedFile(() => File.OpenRead(file), size);
         Server.Add(name, served);
         return (new AssetInfo { Id = Path.GetFileNameWithoutExtension(name), FileName = name, Size = size, Sha256 = sha }, served);

@@ -74,7 +74,7 @@ public sealed class SplitDownloadTests : LoopbackTestBase
 
         Assert.Equal("mirror", result.SourceName);
         var refused = Assert.Single(result.Attempts);
-        Assert.Equal(AssetErrorCodes.HashMismatch, refused.Code);
+        Assert.Equal(AssetDiagnosticIds.HashMismatch, refused.Code);
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
         AssertOnlyTheBlob(asset); // no partial, no parts record, no temporary file of the rejected download
     }
@@ -84,6 +84,7 @@ public sealed class SplitDownloadTests : LoopbackTestBase
     {
         var (content, asset, served) = ServeOverHttp(24 * Part, 305);
         served.BytesPerSecondPerConnection = 2 * Part;
+        Engine.Options.Transfer.InitialConnections = 2;
 
         var result = await Engine.Manager.GetAsync(asset);
         await Server.WaitIdleAsync();
@@ -112,7 +113,7 @@ public sealed class SplitDownloadTests : LoopbackTestBase
     [Fact]
     public async Task A_folder_source_serves_ranges_for_a_split_copy()
     {
-        var content = TestFiles.Bytes(6 * Part + 7, 306);
+        var content = TestContent.Bytes(6 * Part + 7, 306);
         var asset = TestFiles.Asset(content);
         var mirror = Engine.Dir.Sub("mirror");
         File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);

@@ -1,4 +1,3 @@
-using ModelManifest.Assets.Tests.Infrastructure;
 
 namespace ModelManifest.Build.Tests;
 
@@ -7,6 +6,7 @@ namespace ModelManifest.Build.Tests;
 /// dotnet CLI against a folder source and a real HTTP server on loopback.
 /// </summary>
 [Collection(PackedPackagesCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class BuildEndToEndTests : IAsyncLifetime
 {
     private readonly PackedPackages _packages;

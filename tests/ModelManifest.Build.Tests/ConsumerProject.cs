@@ -81,7 +81,17 @@ public sealed class ConsumerProject
 
     public DotNet.Result Build(params string[] extra) => Run(["build", "-v:n", .. extra]);
 
-    public IReadOnlyDictionary<string, string> Environment() => new Dictionary<string, string> { ["MODELMANIFEST_CACHE"] = CacheRoot };
+    /// <summary>Environment variables for every dotnet command of this project, beside MODELMANIFEST_CACHE.</summary>
+    public Dictionary<string, string> ExtraEnvironment { get; } = new();
+
+    public IReadOnlyDictionary<string, string> Environment() => new Dictionary<string, string>(ExtraEnvironment) { ["MODELMANIFEST_CACHE"] = CacheRoot };
+
+    /// <summary>A Program.cs that prints one line and touches no model: the app of a user who just added the package.</summary>
+    public ConsumerProject WithPlainProgram()
+    {
+        File.WriteAllText(Path.Combine(Directory, "Program.cs"), "Console.WriteLine(\"hello\");\n");
+        return this;
+    }
 
     /// <summary>Runs a built app directly (no MSBuild involved).</summary>
     public static DotNet.Result RunApp(string dll) => DotNet.Run(Path.GetDirectoryName(dll)!, [dll], new Dictionary<string, string>());

@@ -77,6 +77,17 @@ public sealed class FetchAndCacheTests : IDisposable
         CliRunner.AssertOneCleanErrorLine(result, "MM2502");
     }
 
+    [Theory]
+    [InlineData("s3://bucket/models")]
+    [InlineData("htp://mirror.example/models")]
+    public void A_source_of_an_unsupported_scheme_is_one_clean_usage_error_not_an_empty_folder(string source)
+    {
+        var result = CliRunner.Run("fetch", "-m", _manifest, "--cache", _cache, "--source", source);
+        Assert.Equal(2, result.ExitCode);
+        CliRunner.AssertOneCleanErrorLine(result, "MM1015");
+        Assert.Contains(source, result.StdErr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Cache_lists_verifies_detects_a_flipped_byte_and_the_next_fetch_repairs_it()
     {

@@ -75,6 +75,24 @@ public sealed class CompileTests
     }
 
     [Fact]
+    public void The_catalog_exposes_its_snapshot_for_the_runtime_provider_read_once_from_the_embedded_data()
+    {
+        GeneratorRun run = Harness.RunWithCode(
+            "namespace Consumer;\n/// <summary>x</summary>\npublic static class U\n{\n    /// <summary>x</summary>\n    public static object[] Read() => new object[] { Models.Snapshot, Models.Snapshot, Models.All, Models.AifsSingle.Assets.Checkpoint };\n}",
+            ("/p/weather.models.json", Harness.Example("weather")),
+            ("/p/vision.models.json", Harness.Example("vision")));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileDiagnostics);
+
+        object[] values = PartialCatalogTests.Invoke(run);
+        var snapshot = (ManifestSnapshot)values[0];
+        Assert.Same(snapshot, values[1]);
+        Assert.Equal(((IReadOnlyList<ModelInfo>)values[2]).Select(m => m.Id + " " + m.Version), snapshot.Models.Select(m => m.Id + " " + m.Version));
+        Assert.Equal(new[] { "aifs-single", "aifs-single", "resnet50" }, snapshot.Models.Select(m => m.Id));
+        Assert.Same(values[3], snapshot.FindAsset(((AssetInfo)values[3]).Key));
+    }
+
+    [Fact]
     public void Latest_is_the_highest_release_and_pre_releases_stay_reachable()
     {
         string manifest = Manifests.Valid(version: "1.0.0", extraModel: " }, { \"id\": \"m\", \"version\": \"2.0.0-rc.1\" }, { \"id\": \"m\", \"version\": \"1.2.0\"");

@@ -30,6 +30,68 @@ public sealed class RuleTests
     }
 
     [Fact]
+    public void Every_help_link_is_the_rule_s_anchor_in_docs_diagnostics_md()
+    {
+        Assert.All(GeneratorDescriptors.All, d =>
+        {
+            Assert.Equal("https://github.com/modelmanifest/ModelManifest.Build/blob/main/docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri);
+            Assert.EndsWith("#" + d.Id.ToLowerInvariant(), d.HelpLinkUri);
+        });
+        Assert.All(SharedDescriptors.All, d => Assert.StartsWith(SharedDescriptors.HelpLinkBase, d.HelpLink));
+    }
+
+    [Fact]
+    public void No_generator_source_links_to_example_invalid()
+    {
+        string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src"));
+        if (!Directory.Exists(Path.Combine(root, "ModelManifest.Generator")))
+        {
+            root = Path.GetFullPath(Path.Combine(Harness.SourceDirectory(), "..", "..", "src"));
+        }
+
+        var offenders = Directory.EnumerateFiles(Path.Combine(root, "ModelManifest.Generator"), "*.cs", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "ModelManifest", "Reading"), "*.cs"))
+            .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("example.invalid", StringComparison.Ordinal))
+            .ToList();
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void An_id_without_a_descriptor_is_reported_as_an_internal_error_naming_it_never_as_another_rule()
+    {
+        var info = new gen::ModelManifest.Generator.Helpers.DiagnosticInfo("MM0999", "some finding", DiagnosticSeverity.Error, "/p/m.models.json", default, default);
+        Diagnostic d = info.ToDiagnostic();
+        Assert.Equal("MM0405", d.Id);
+        Assert.Contains("MM0999", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("some finding", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Null(GeneratorDescriptors.Find("MM0999"));
+    }
+
+    [Fact]
+    public void Cross_file_rules_give_the_generator_and_the_runtime_merge_the_same_findings()
+    {
+        const string first = "/p/a.models.json";
+        const string second = "/p/b.models.json";
+        string one = Manifests.Valid();
+        string two = Manifests.Valid(modelId: "n", sha: Manifests.OtherSha).Replace("[{ \"id\": \"a\", \"role\": \"weights\" }]", "[{ \"id\": \"a\", \"role\": \"weights\" }, { \"id\": \"a\", \"tag\": \"q4\" }]");
+
+        GeneratorRun run = Harness.Run((first, one), (second, two));
+        var merged = ModelManifest.ManifestMerger.Merge(new[]
+        {
+            new ModelManifest.ManifestMergeInput(ModelManifest.ManifestReader.Read(one, first, resolveReferences: false).Document!, first),
+            new ModelManifest.ManifestMergeInput(ModelManifest.ManifestReader.Read(two, second, resolveReferences: false).Document!, second),
+        });
+
+        foreach (string id in new[] { "MM0300", "MM0202" })
+        {
+            Assert.Equal(
+                Assert.Single(merged.Diagnostics, d => d.Id == id).Message,
+                Assert.Single(run.GeneratorDiagnostics, d => d.Id == id).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
     public void Release_tracking_lists_every_rule_once()
     {
         string dir = Path.Combine(AppContext.BaseDirectory, "releases");
@@ -49,14 +111,14 @@ public sealed class RuleTests
     [InlineData("---", "_Unnamed")]
     [InlineData("café-ü", "CaféÜ")]
     public void Ids_become_readable_identifiers(string id, string expected)
-        => Assert.Equal(expected, gen::ModelManifest.Generator.Helpers.CSharp.ToIdentifier(id));
+        => Assert.Equal(expected, gen::ModelManifest.Generator.Helpers.CSharpIdentifiers.ToIdentifier(id));
 
     [Theory]
     [InlineData("class", "@class")]
     [InlineData("Class", "Class")]
     [InlineData("record", "@record")]
     public void Keywords_are_escaped(string name, string expected)
-        => Assert.Equal(expected, gen::ModelManifest.Generator.Helpers.CSharp.EscapeKeyword(name));
+        => Assert.Equal(expected, gen::ModelManifest.Generator.Helpers.CSharpIdentifiers.EscapeKeyword(name));
 
     [Fact]
     public void Text_from_manifests_cannot_escape_a_doc_comment_or_a_string_literal()

@@ -70,6 +70,15 @@ public sealed class ManifestMergerTests
     }
 
     [Fact]
+    public void Unresolved_reference_gets_the_same_near_miss_hint_as_the_reader_and_the_generator()
+    {
+        var modelsOnly = ManifestReader.Read("""{ "schemaVersion": "1.1", "models": [{ "id": "x", "version": "1.0.0", "assets": [{ "id": "w", "tag": "fp16" }] }] }""", resolveReferences: false).Document!;
+        var result = ManifestMerger.Merge([new(modelsOnly, "models.json"), new(Doc("one"), "assets.json")]);
+        var d = Assert.Single(result.Diagnostics, d => d.Id == "MM0202");
+        Assert.Equal("Model 'x' references asset 'w@fp16', which no manifest defines (an untagged 'w' exists)", d.Message);
+    }
+
+    [Fact]
     public void Assets_of_a_manifest_with_an_unsupported_major_do_not_resolve_references()
         => WithModelAndAssetFiles(assetsSchemaVersion: "2.0", (dir, results) =>
         {

@@ -251,16 +251,6 @@ public sealed class RuleTests
         => ManifestAssert.HasDiagnosticAt(ValidManifest.With().Replace("\"format\": \"torch\"", "\"format\": \"torch\", \"urls\": [\"" + url + "\"]", StringComparison.Ordinal), "MM0208", "\"" + url + "\"");
 
     [Fact]
-    public void Every_rule_is_documented_in_the_readme()
-    {
-        string readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
-        foreach (var rule in ManifestDiagnosticDescriptors.All)
-        {
-            Assert.Contains("<a id=\"" + rule.Id.ToLowerInvariant() + "\"></a>" + rule.Id + " |", readme, StringComparison.Ordinal);
-        }
-    }
-
-    [Fact]
     public void Rule_ids_are_unique_and_stable_format()
     {
         var ids = ManifestDiagnosticDescriptors.All.Select(d => d.Id).ToList();

@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return ExtractCommand.Create();
         yield return VerifyCommand.Create();
         yield return VerifyCommand.CreateWorker();
+        yield return UpdateMetadataCommand.Create();
         yield return LogRunCommand.Create();
         yield return CompareRunsCommand.Create();
         yield return FetchCommand.Create();

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ModelManifest.Checkpoints;
 using ModelManifest.Cli.Extraction;
 using ModelManifest.Cli.Output;
+using ModelManifest.IO;
 using Spectre.Console;
 
 namespace ModelManifest.Cli.Commands;
@@ -21,10 +22,14 @@ internal static class ExtractCommand
         var assetId = new Option<string?>("--asset-id") { Description = "Asset id (default: the model id)." };
         var tag = new Option<string?>("--tag") { Description = "Asset tag, for example a quantization such as q4_k_m." };
         var json = new Option<bool>("--json") { Description = "Print only the manifest fragment as JSON (for scripts)." };
+        var allowUnsafe = new Option<bool>("--allow-unsafe")
+        {
+            Description = "Write the entry even for a PyTorch checkpoint that torch.load(weights_only=True) would refuse (the verdict is recorded in its provenance).",
+        };
 
         var command = new Command("extract", "Read a checkpoint's metadata (size, sha256, format, tensors, inputs/outputs, provenance) into a manifest entry.")
         {
-            checkpoint, into, noHash, id, version, assetId, tag, json,
+            checkpoint, into, noHash, id, version, assetId, tag, json, allowUnsafe,
         };
         command.SetAction(parse => CommandHost.Run(parse, host =>
         {
@@ -41,6 +46,11 @@ internal static class ExtractCommand
             ValidateIdentity(identity);
 
             CheckpointInfo info = Inspect(host, path, hash);
+            if (info.Torch is { IsSafe: false } torch && !parse.GetValue(allowUnsafe))
+            {
+                RefuseUnsafe(path, torch);
+            }
+
             JsonObject model = ManifestFragment.Model(info, identity);
             JsonObject asset = ManifestFragment.Asset(info, identity);
             if (manifest is not null)
@@ -78,6 +88,13 @@ internal static class ExtractCommand
             task.Value = task.MaxValue;
         });
         return info!;
+    }
+
+    private static void RefuseUnsafe(string path, TorchCheckpointInfo torch)
+    {
+        IEnumerable<string> reasons = torch.UnsafeGlobals.Select(ManifestFragment.Describe).Concat(torch.Problems);
+        string code = torch.UnsafeGlobals.IsEmpty ? Diagnostics.StructuralProblem : Diagnostics.UnsafePickle;
+        throw new CliException(code, $"{path}: not written: {string.Join("; ", reasons)} (run 'modelmanifest verify' for the list; --allow-unsafe records the entry with this verdict)", ExitCodes.Findings);
     }
 
     private static void ValidateIdentity(EntryIdentity identity)
@@ -136,7 +153,7 @@ internal static class ExtractCommand
     {
         try
         {
-            AtomicFile.WriteAllBytes(manifest, bytes);
+            AtomicFile.WriteAllBytes(manifest, bytes, durable: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -186,6 +203,8 @@ internal static class ExtractCommand
         {
             table.AddRow("zip entries", t.Entries.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
             table.AddRow("metadata", Markup.Escape(t.MetadataEntry ?? "(none)"));
+            table.AddRow("tensors", t.Tensors.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow("pickle check", t.IsSafe ? "pass (weights-only loadable)" : Markup.Escape($"FAIL: {t.UnsafeGlobals.Length} refused globals, {t.Problems.Length} problems"));
         }
 
         host.Console.Write(table);

@@ -18,8 +18,8 @@ internal static class FetchCommand
     public static Command Create()
     {
         var models = new Argument<string[]>("models") { Description = "Model ids, or id@version; all models when omitted.", Arity = ArgumentArity.ZeroOrMore };
-        var manifests = new Option<string[]>("--manifest", "-m") { Description = "Manifest files or folders (searched for *.models.json).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var sources = new Option<string[]>("--source", "-s") { Description = "Folder or http(s) base URL to fetch from, in priority order (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var manifests = new Option<string[]>("--manifest", "-m") { Description = $"Manifest files or folders (searched for {ManifestFiles.Pattern}).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var sources = new Option<string[]>("--source", "-s") { Description = "Folder, file:// or http(s) base URL to fetch from, in priority order (repeatable).", AllowMultipleArgumentsPerToken = true };
         var cacheRoot = new Option<string?>("--cache") { Description = "Cache folder (default: MODELMANIFEST_CACHE, XDG_CACHE_HOME/modelmanifest or ~/.cache/modelmanifest)." };
         var offline = new Option<bool>("--offline") { Description = "Open no connection: only the cache and folder sources." };
         var token = new Option<string?>("--token-env") { Description = "Environment variable holding a bearer token for the http sources." };
@@ -46,34 +46,27 @@ internal static class FetchCommand
         options.Offline |= offline;
         var manager = new AssetManager(cache, options);
         var disposables = new List<IDisposable>();
-        int priority = 0;
-        foreach (string spec in sourceSpecs)
-        {
-            IAssetSource source = spec.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-                ? new HttpAssetSource(new HttpAssetSourceOptions
-                {
-                    BaseUrl = new Uri(spec.EndsWith('/') ? spec : spec + "/"),
-                    UseUrlHints = false,
-                    Credential = tokenVariable is null ? null : HttpCredential.BearerFromEnvironment(tokenVariable),
-                })
-                : new DirectoryAssetSource(Path.GetFullPath(spec));
-            if (source is IDisposable d)
-            {
-                disposables.Add(d);
-            }
-
-            manager.AddSource(source, priority += 10);
-        }
-
-        if (assets.Any(a => !a.Urls.IsEmpty))
-        {
-            var hints = new HttpAssetSource(new HttpAssetSourceOptions { UseUrlHints = true, Name = "manifest urls" });
-            disposables.Add(hints);
-            manager.AddSource(hints, int.MaxValue);
-        }
-
         try
         {
+            int priority = 0;
+            foreach (string spec in sourceSpecs)
+            {
+                IAssetSource source = CreateSource(spec, tokenVariable);
+                if (source is IDisposable d)
+                {
+                    disposables.Add(d);
+                }
+
+                manager.AddSource(source, priority += 10);
+            }
+
+            if (assets.Any(a => !a.Urls.IsEmpty))
+            {
+                var hints = AssetSourceFactory.CreateUrlHints();
+                disposables.Add(hints);
+                manager.AddSource(hints, AssetSourceFactory.UrlHintPriority);
+            }
+
             var results = FetchAll(host, manager, assets);
             return Report(host, results, asJson);
         }
@@ -107,22 +100,34 @@ internal static class FetchCommand
         }
     }
 
-    private static ManifestSnapshot LoadManifests(CommandHost host, string[] paths)
+    /// <summary>A <c>--source</c> through the runtime's one factory (the MSBuild task's sources come from there too).</summary>
+    private static IAssetSource CreateSource(string spec, string? tokenVariable)
     {
-        var files = new List<string>();
-        foreach (string path in paths)
+        var settings = new Dictionary<string, string>();
+        if (tokenVariable is not null)
         {
-            if (Directory.Exists(path))
-            {
-                files.AddRange(Directory.EnumerateFiles(path, "*.models.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
-            }
-            else
-            {
-                files.Add(CommandHost.RequireFile(path));
-            }
+            settings[AssetSourceFactory.TokenEnvironmentVariableKey] = tokenVariable;
         }
 
-        var read = ManifestReader.ReadFiles(files);
+        try
+        {
+            return AssetSourceFactory.Create(spec, settings);
+        }
+        catch (AssetException e)
+        {
+            throw new CliException(e.Code, "--source: " + e.Reason);
+        }
+    }
+
+    private static ManifestSnapshot LoadManifests(CommandHost host, string[] paths)
+    {
+        var files = ManifestFiles.Expand(paths, out string? missing);
+        if (missing is not null)
+        {
+            throw new CliException(Diagnostics.FileNotReadable, $"{missing}: file not found");
+        }
+
+        var read = ManifestReader.ReadFiles(files.Select(Path.GetFullPath));
         var errors = read.SelectMany(r => r.Diagnostics).Where(d => d.Severity == ManifestSeverity.Error).ToList();
         if (errors.Count > 0)
         {

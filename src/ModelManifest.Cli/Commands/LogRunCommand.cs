@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
+using ModelManifest.Assets;
 using ModelManifest.Checkpoints;
 using ModelManifest.Cli.Output;
 using ModelManifest.Cli.Runs;
+using ModelManifest.IO;
 
 namespace ModelManifest.Cli.Commands;
 
@@ -40,7 +42,7 @@ internal static class LogRunCommand
             writer.Metadata["runtimeVersion"] = OnnxRunner.RuntimeVersion;
             writer.Metadata["executionProvider"] = "CPUExecutionProvider";
             writer.Metadata["model"] = Path.GetFileName(path);
-            writer.Metadata["modelSha256"] = Sha256Hasher.HashFile(path);
+            writer.Metadata["modelSha256"] = Sha256File.ComputeAsync(path, CancellationToken.None).GetAwaiter().GetResult();
             writer.Metadata["seed"] = seedValue.ToString(CultureInfo.InvariantCulture);
             writer.Metadata["os"] = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
             writer.Metadata["createdAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
@@ -54,7 +56,7 @@ internal static class LogRunCommand
                 writer.Add("output/" + t.Name, t.DType, t.Shape, t.Data);
             }
 
-            Extraction.AtomicFile.WriteAllBytes(target, ToBytes(writer));
+            AtomicFile.WriteAllBytes(target, ToBytes(writer), durable: true);
             foreach (string name in skipped)
             {
                 host.WriteWarning(Diagnostics.UnsupportedInput, $"output '{name}' is not a numeric tensor and was not logged");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using ModelManifest.Cli.Output;
 using ModelManifest.Cli.Validation;
 using ModelManifest.Reading;
 
@@ -24,32 +25,22 @@ internal static class ValidateCommand
 
     internal static int Run(IReadOnlyList<string> inputs, bool asJson, bool crossCheck, TextWriter stdout, TextWriter stderr)
     {
-        var files = new List<string>();
-        foreach (string input in inputs)
+        var files = ManifestFiles.Expand(inputs, out string? missing);
+        if (missing is not null)
         {
-            if (Directory.Exists(input))
-            {
-                files.AddRange(Directory.EnumerateFiles(input, "*.models.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
-            }
-            else if (File.Exists(input))
-            {
-                files.Add(input);
-            }
-            else
-            {
-                stderr.WriteLine("error: no such file or folder: " + input);
-                return ExitCodes.UsageError;
-            }
+            stderr.WriteLine("error: no such file or folder: " + missing);
+            return ExitCodes.UsageError;
         }
 
         if (files.Count == 0)
         {
-            stderr.WriteLine("error: no *.models.json files found in " + string.Join(", ", inputs));
+            stderr.WriteLine($"error: no {ManifestFiles.Pattern} files found in " + string.Join(", ", inputs));
             return ExitCodes.UsageError;
         }
 
         var results = ManifestReader.ReadFiles(files);
         var disagreements = new List<string>();
+        var crossCheckFailures = new List<string>();
         if (crossCheck)
         {
             var reference = ReferenceSchemaValidator.Create(ManifestSchema.EmbeddedText);
@@ -64,7 +55,12 @@ internal static class ValidateCommand
                 var structural = new List<ManifestDiagnostic>();
                 StructuralValidator.Validate(result.Syntax.Root, ManifestReader.Schema.Root, result.Path, result.Syntax.Lines, structural);
                 bool oursValid = !structural.Any(d => d.Severity == ManifestSeverity.Error && d.Id != ManifestDiagnosticDescriptors.IntegerOverflow.Id);
-                var findings = reference.Validate(File.ReadAllText(result.Path!));
+                if (!reference.TryValidate(File.ReadAllText(result.Path!), out var findings, out string? failure))
+                {
+                    crossCheckFailures.Add($"{result.Path}: warning {Diagnostics.CrossCheckFailed}: the reference validator (NJsonSchema) failed on this file, so the cross-check could not judge it: {failure}");
+                    continue;
+                }
+
                 if (oursValid != (findings.Count == 0))
                 {
                     string theirs = findings.Count == 0 ? "valid" : string.Join("; ", findings.Take(3).Select(f => $"({f.Line},{f.Column}) {f.Kind} at {f.Path}"));
@@ -78,7 +74,7 @@ internal static class ValidateCommand
         int warnings = all.Count(d => d.Severity == ManifestSeverity.Warning);
         if (asJson)
         {
-            WriteJson(stdout, all, files.Count, errors, warnings, disagreements);
+            WriteJson(stdout, all, files.Count, errors, warnings, disagreements, crossCheckFailures);
         }
         else
         {
@@ -92,13 +88,24 @@ internal static class ValidateCommand
                 stdout.WriteLine("note: " + line);
             }
 
-            stdout.WriteLine($"{files.Count} manifest(s): {errors} error(s), {warnings} warning(s)" + (crossCheck ? $"; NJsonSchema cross-check {(disagreements.Count == 0 ? "agrees" : "DISAGREES on " + disagreements.Count + " file(s)")}" : string.Empty));
+            foreach (string line in crossCheckFailures)
+            {
+                stdout.WriteLine(line);
+            }
+
+            stdout.WriteLine($"{files.Count} manifest(s): {errors} error(s), {warnings} warning(s)" + (crossCheck ? "; NJsonSchema cross-check " + CrossCheckSummary(disagreements.Count, crossCheckFailures.Count) : string.Empty));
         }
 
         return errors > 0 ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
-    private static void WriteJson(TextWriter stdout, List<ManifestDiagnostic> diagnostics, int files, int errors, int warnings, List<string> disagreements)
+    private static string CrossCheckSummary(int disagreements, int failures)
+    {
+        string verdict = disagreements == 0 ? "agrees" : "DISAGREES on " + disagreements + " file(s)";
+        return failures == 0 ? verdict : verdict + ", FAILED on " + failures + " file(s)";
+    }
+
+    private static void WriteJson(TextWriter stdout, List<ManifestDiagnostic> diagnostics, int files, int errors, int warnings, List<string> disagreements, List<string> crossCheckFailures)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -125,6 +132,13 @@ internal static class ValidateCommand
             writer.WriteEndArray();
             writer.WriteStartArray("referenceDisagreements");
             foreach (string s in disagreements)
+            {
+                writer.WriteStringValue(s);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("referenceFailures");
+            foreach (string s in crossCheckFailures)
             {
                 writer.WriteStringValue(s);
             }

@@ -2,16 +2,19 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelManifest.Assets;
 using ModelManifest.Checkpoints;
 using ModelManifest.Cli.Extraction;
 using ModelManifest.Cli.Output;
 using ModelManifest.Cli.Runs;
+using ModelManifest.IO;
 using Spectre.Console;
 
 namespace ModelManifest.Cli.Commands;
 
 /// <summary>
-/// <c>verify &lt;checkpoint&gt;</c>: safetensors/GGUF structural checks; ONNX loaded by ONNX Runtime in a separate
+/// <c>verify &lt;checkpoint&gt;</c>: safetensors/GGUF structural checks; PyTorch pickles interpreted without running
+/// them (would <c>torch.load(weights_only=True)</c> accept the file, is every tensor backed by data?); ONNX loaded by ONNX Runtime in a separate
 /// process (a crash or hang there cannot take this process down); with <c>--into</c> the result is recorded in the
 /// manifest entries whose asset has the file's sha256.
 /// </summary>
@@ -26,7 +29,7 @@ internal static class VerifyCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the ONNX loader process.", DefaultValueFactory = _ => 600 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
-        var command = new Command("verify", "Check that a checkpoint is consistent and loads: structure for safetensors/GGUF/PyTorch zip, ONNX Runtime in a separate process for ONNX.")
+        var command = new Command("verify", "Check that a checkpoint is consistent and loads: structure for safetensors/GGUF, a safe (never executed) unpickling for PyTorch, ONNX Runtime in a separate process for ONNX.")
         {
             checkpoint, into, timeout, json,
         };
@@ -55,7 +58,7 @@ internal static class VerifyCommand
                 var table = new Table().AddColumns("field", "value");
                 foreach (var (key, value) in result)
                 {
-                    table.AddRow(key, Markup.Escape(value is JsonArray a ? string.Join("; ", a.Select(x => (string?)x)) : value?.ToString() ?? ""));
+                    table.AddRow(key, Markup.Escape(value is JsonArray a ? string.Join("; ", a.Select(x => x is JsonObject o ? o.ToJsonString() : x?.ToString())) : value?.ToString() ?? ""));
                 }
 
                 host.Console.Write(table);
@@ -120,9 +123,18 @@ internal static class VerifyCommand
                     problems.AddRange(GgufReader.Check(GgufReader.ReadFile(path)));
                     break;
                 case CheckpointFormat.Torch:
-                    result["method"] = "structural";
+                    result["method"] = "safe unpickling (weights-only allow-list, nothing executed)";
                     TorchCheckpointInfo torch = TorchZipReader.ReadFile(path);
-                    result["note"] = $"zip directory and data.pkl present ({torch.Entries.Length} entries); unpickling needs Python and torch, which this tool does not run";
+                    result["tensors"] = torch.Tensors.Length;
+                    result["parameters"] = torch.ParameterCount;
+                    if (!torch.UnsafeGlobals.IsEmpty)
+                    {
+                        code = Diagnostics.UnsafePickle;
+                        result["unsafeGlobals"] = ManifestFragment.UnsafeGlobals(torch);
+                        problems.AddRange(torch.UnsafeGlobals.Select(ManifestFragment.Describe));
+                    }
+
+                    problems.AddRange(torch.Problems);
                     break;
                 case CheckpointFormat.Onnx:
                     result["method"] = "onnxruntime (separate process)";
@@ -188,7 +200,7 @@ internal static class VerifyCommand
 
     private static void Record(CommandHost host, string manifest, string path, JsonObject result)
     {
-        string sha256 = Sha256Hasher.HashFile(path);
+        string sha256 = Sha256File.ComputeAsync(path, CancellationToken.None).GetAwaiter().GetResult();
         byte[] text = File.ReadAllBytes(manifest);
         IReadOnlyList<(string Id, string? Tag)> assets;
         var models = new List<(string Id, string Version)>();
@@ -223,6 +235,6 @@ internal static class VerifyCommand
             host.Error.WriteLine($"recorded verification ({(string?)result["status"]}) in {manifest} for model {id} {version}");
         }
 
-        AtomicFile.WriteAllBytes(manifest, text);
+        AtomicFile.WriteAllBytes(manifest, text, durable: true);
     }
 }

@@ -1,14 +1,11 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ModelManifest.Cli.Extraction;
 
 /// <summary>
-/// Adds or updates model and asset entries in a manifest's text without re-serialising the file: the text is
-/// tokenised with <see cref="Utf8JsonReader"/> into a tree of byte spans, and only the spans that change are
-/// replaced (or new text inserted), so formatting, comments and unrelated entries keep every byte.
+/// Adds or updates model and asset entries in a manifest's text without re-serialising the file: the merge rules of
+/// manifests, applied through a <see cref="JsonSpanDocument"/> so formatting, comments and unrelated entries keep every byte.
 /// </summary>
 /// <remarks>
 /// Merge rules: a model is found by id + version, an asset by id + tag. Properties of an existing entry are merged
@@ -18,27 +15,20 @@ namespace ModelManifest.Cli.Extraction;
 /// </remarks>
 internal static class ManifestEditor
 {
-    private static readonly JsonReaderOptions ReaderOptions = new()
-    {
-        CommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        MaxDepth = 256,
-    };
-
     /// <summary>Applies the upserts to <paramref name="text"/> (UTF-8, optional BOM) and returns the new bytes.</summary>
     /// <exception cref="FormatException">The text is not a JSON object.</exception>
     public static byte[] Upsert(byte[] text, JsonObject? model, JsonObject? asset)
     {
-        var doc = new Document(text);
-        Node root = doc.Root;
+        var doc = new JsonSpanDocument(text);
+        JsonSpanNode root = doc.Root;
         if (model is not null)
         {
-            doc.UpsertItem(root, "models", model, ModelKey);
+            UpsertItem(doc, root, "models", model, ModelKey);
         }
 
         if (asset is not null)
         {
-            doc.UpsertItem(root, "assets", asset, AssetKey);
+            UpsertItem(doc, root, "assets", asset, AssetKey);
         }
 
         return doc.Apply();
@@ -47,7 +37,7 @@ internal static class ManifestEditor
     /// <summary>The models' (id, version) whose asset references include (<paramref name="assetId"/>, <paramref name="tag"/>).</summary>
     public static IReadOnlyList<(string Id, string Version)> ModelsReferencing(byte[] text, string assetId, string? tag)
     {
-        using JsonDocument doc = Parse(text);
+        using JsonDocument doc = JsonSpanDocument.ParseReadOnly(text);
         var result = new List<(string, string)>();
         if (!doc.RootElement.TryGetProperty("models", out JsonElement models) || models.ValueKind != JsonValueKind.Array)
         {
@@ -70,7 +60,7 @@ internal static class ManifestEditor
     /// <summary>Assets (id, tag) with the given sha256.</summary>
     public static IReadOnlyList<(string Id, string? Tag)> AssetsWithSha256(byte[] text, string sha256)
     {
-        using JsonDocument doc = Parse(text);
+        using JsonDocument doc = JsonSpanDocument.ParseReadOnly(text);
         if (!doc.RootElement.TryGetProperty("assets", out JsonElement assets) || assets.ValueKind != JsonValueKind.Array)
         {
             return [];
@@ -82,24 +72,6 @@ internal static class ManifestEditor
             .ToList();
     }
 
-    private static JsonDocument Parse(byte[] text)
-    {
-        int bom = HasBom(text) ? 3 : 0;
-        try
-        {
-            return JsonDocument.Parse(text.AsMemory(bom), new JsonDocumentOptions
-            {
-                CommentHandling = JsonCommentHandling.Skip,
-                AllowTrailingCommas = true,
-                MaxDepth = 256,
-            });
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})", e);
-        }
-    }
-
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
@@ -107,333 +79,112 @@ internal static class ManifestEditor
 
     private static string AssetKey(JsonNode n) => $"{(string?)n["id"]}\u0000{(string?)n["tag"]}";
 
-    private static bool HasBom(byte[] text) => text.Length >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF;
-
-    /// <summary>A JSON value's byte span; objects carry their properties, arrays their items.</summary>
-    private sealed class Node
+    /// <summary>In <paramref name="owner"/>'s array property <paramref name="arrayName"/>, update the item with the same key or append.</summary>
+    private static void UpsertItem(JsonSpanDocument doc, JsonSpanNode owner, string arrayName, JsonObject item, Func<JsonNode, string> key)
     {
-        public JsonTokenType Kind;
-        public int Start;
-        public int End;   // exclusive
-        public readonly List<(string Name, int NameStart, Node Value)> Properties = [];
-        public readonly List<Node> Items = [];
-        public JsonNode? Parsed;
+        var property = owner.Properties.FirstOrDefault(p => p.Name == arrayName);
+        if (property.Value is null)
+        {
+            doc.InsertProperty(owner, arrayName, new JsonArray(item.DeepClone()));
+            return;
+        }
+
+        JsonSpanNode array = property.Value;
+        if (array.Kind != JsonTokenType.StartArray)
+        {
+            doc.Replace(array, new JsonArray(item.DeepClone()));
+            return;
+        }
+
+        string wanted = key(item);
+        JsonSpanNode? existing = array.Items.FirstOrDefault(i => i.Kind == JsonTokenType.StartObject && key(doc.ParsedOf(i)) == wanted);
+        if (existing is null)
+        {
+            doc.Append(array, item);
+        }
+        else
+        {
+            Merge(doc, existing, item);
+        }
     }
 
-    private sealed class Document
+    private static void Merge(JsonSpanDocument doc, JsonSpanNode target, JsonObject values, bool replaceChildren = false)
     {
-        private readonly byte[] _text;
-        private readonly List<(int Start, int End, string Replacement)> _edits = [];
-        private readonly string _newLine;
-        private readonly string _unit;
-
-        public Document(byte[] text)
+        if (target.Properties.Count == 0)
         {
-            _text = text;
-            int bom = HasBom(text) ? 3 : 0;
-            var reader = new Utf8JsonReader(text.AsSpan(bom), ReaderOptions);
-            try
-            {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    throw new FormatException("the manifest is not a JSON object");
-                }
-
-                Root = ReadValue(ref reader, bom);
-                if (reader.Read())
-                {
-                    throw new FormatException("unexpected content after the manifest's closing brace");
-                }
-            }
-            catch (JsonException e)
-            {
-                throw new FormatException($"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})", e);
-            }
-
-            _newLine = Array.IndexOf(text, (byte)'\r') >= 0 ? "\r\n" : "\n";
-            _unit = Root.Properties.Count > 0 ? Indentation(Root.Properties[0].NameStart) : "  ";
-            if (_unit.Length == 0)
-            {
-                _unit = "  ";
-            }
+            // An empty object: write the new properties in one edit (several inserts into "{}" would overlap).
+            doc.Replace(target, values.DeepClone());
+            return;
         }
 
-        public Node Root { get; }
-
-        private Node ReadValue(ref Utf8JsonReader reader, int bias)
+        foreach (var (name, value) in values)
         {
-            var node = new Node { Kind = reader.TokenType, Start = (int)reader.TokenStartIndex + bias };
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.StartObject:
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-                    {
-                        int nameStart = (int)reader.TokenStartIndex + bias;
-                        string name = reader.GetString()!;
-                        reader.Read();
-                        node.Properties.Add((name, nameStart, ReadValue(ref reader, bias)));
-                    }
-
-                    break;
-                case JsonTokenType.StartArray:
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        node.Items.Add(ReadValue(ref reader, bias));
-                    }
-
-                    break;
-            }
-
-            node.End = (int)reader.BytesConsumed + bias;
-            return node;
-        }
-
-        private JsonNode ParsedOf(Node node) =>
-            node.Parsed ??= JsonNode.Parse(_text.AsSpan(node.Start, node.End - node.Start), documentOptions: new JsonDocumentOptions
-            {
-                CommentHandling = JsonCommentHandling.Skip,
-                AllowTrailingCommas = true,
-                MaxDepth = 256,
-            })!;
-
-        /// <summary>In <paramref name="owner"/>'s array property <paramref name="arrayName"/>, update the item with the same key or append.</summary>
-        public void UpsertItem(Node owner, string arrayName, JsonObject item, Func<JsonNode, string> key)
-        {
-            var property = owner.Properties.FirstOrDefault(p => p.Name == arrayName);
+            var property = target.Properties.FirstOrDefault(p => p.Name == name);
             if (property.Value is null)
             {
-                InsertProperty(owner, arrayName, new JsonArray(item.DeepClone()));
-                return;
+                doc.InsertProperty(target, name, value!.DeepClone());
             }
-
-            Node array = property.Value;
-            if (array.Kind != JsonTokenType.StartArray)
+            else if (name == "assets" && value is JsonArray refs && property.Value.Kind == JsonTokenType.StartArray)
             {
-                Replace(array, new JsonArray(item.DeepClone()));
-                return;
-            }
-
-            string wanted = key(item);
-            Node? existing = array.Items.FirstOrDefault(i => i.Kind == JsonTokenType.StartObject && key(ParsedOf(i)) == wanted);
-            if (existing is null)
-            {
-                Append(array, item);
-            }
-            else
-            {
-                Merge(existing, item);
-            }
-        }
-
-        private void Merge(Node target, JsonObject values, bool replaceChildren = false)
-        {
-            if (target.Properties.Count == 0)
-            {
-                // An empty object: write the new properties in one edit (several inserts into "{}" would overlap).
-                Replace(target, values.DeepClone());
-                return;
-            }
-
-            foreach (var (name, value) in values)
-            {
-                var property = target.Properties.FirstOrDefault(p => p.Name == name);
-                if (property.Value is null)
+                foreach (JsonNode? r in refs)
                 {
-                    InsertProperty(target, name, value!.DeepClone());
-                }
-                else if (name == "assets" && value is JsonArray refs && property.Value.Kind == JsonTokenType.StartArray)
-                {
-                    foreach (JsonNode? r in refs)
-                    {
-                        UpsertItem(target, "assets", (JsonObject)r!, AssetKey);
-                    }
-                }
-                else if (value is JsonArray named && property.Value.Kind == JsonTokenType.StartArray && IsNamedList(named)
-                    && ParsedOf(property.Value) is JsonArray existing && IsNamedList(existing))
-                {
-                    JsonArray merged = MergeNamed(existing, named, keepUnmatched: name is "packages" or "runtimes");
-                    if (!JsonNode.DeepEquals(existing, merged))
-                    {
-                        Replace(property.Value, merged);
-                    }
-                }
-                else if (value is JsonObject obj && property.Value.Kind == JsonTokenType.StartObject && !replaceChildren)
-                {
-                    // Under "metadata" each section (checkpoint, verification) is rewritten whole, so no stale keys survive.
-                    Merge(property.Value, obj, replaceChildren: name == "metadata");
-                }
-                else if (!JsonNode.DeepEquals(ParsedOf(property.Value), value))
-                {
-                    Replace(property.Value, value!.DeepClone());
+                    UpsertItem(doc, target, "assets", (JsonObject)r!, AssetKey);
                 }
             }
-        }
-
-        /// <summary>
-        /// Replaces a value, keeping its layout: a one-line value stays on one line (when short), an array written
-        /// one item per line keeps one (one-line) item per line, anything else is indented like its line.
-        /// </summary>
-        private static bool IsNamedList(JsonArray array) =>
-            array.Count > 0 && array.All(i => i is JsonObject o && o["name"] is JsonValue v && v.GetValueKind() == JsonValueKind.String);
-
-        /// <summary>
-        /// Lists of named objects (variables, packages, runtimes) merge by name: an item that exists keeps its
-        /// hand-written properties (description, units) and takes the new values; items only in the old list are
-        /// kept when <paramref name="keepUnmatched"/> (requirements), dropped otherwise (the checkpoint's variables are
-        /// the truth).
-        /// </summary>
-        private static JsonArray MergeNamed(JsonArray existing, JsonArray incoming, bool keepUnmatched)
-        {
-            var byName = existing.ToDictionary(i => (string)i!["name"]!, i => i!.AsObject(), StringComparer.Ordinal);
-            var result = new JsonArray();
-            foreach (JsonNode? item in incoming)
+            else if (value is JsonArray named && property.Value.Kind == JsonTokenType.StartArray && IsNamedList(named)
+                && doc.ParsedOf(property.Value) is JsonArray existing && IsNamedList(existing))
             {
-                JsonObject merged = byName.TryGetValue((string)item!["name"]!, out JsonObject? old) ? (JsonObject)old.DeepClone() : [];
-                foreach (var (key, v) in item.AsObject())
+                JsonArray merged = MergeNamed(existing, named, keepUnmatched: name is "packages" or "runtimes");
+                if (!JsonNode.DeepEquals(existing, merged))
                 {
-                    merged[key] = v?.DeepClone();
-                }
-
-                result.Add(merged);
-            }
-
-            if (keepUnmatched)
-            {
-                var names = incoming.Select(i => (string)i!["name"]!).ToHashSet(StringComparer.Ordinal);
-                foreach (JsonNode? old in existing.Where(i => !names.Contains((string)i!["name"]!)))
-                {
-                    result.Add(old!.DeepClone());
+                    doc.Replace(property.Value, merged);
                 }
             }
+            else if (value is JsonObject obj && property.Value.Kind == JsonTokenType.StartObject && !replaceChildren)
+            {
+                // Under "metadata" each section (checkpoint, verification) is rewritten whole, so no stale keys survive.
+                Merge(doc, property.Value, obj, replaceChildren: name == "metadata");
+            }
+            else if (!JsonNode.DeepEquals(doc.ParsedOf(property.Value), value))
+            {
+                doc.Replace(property.Value, value!.DeepClone());
+            }
+        }
+    }
 
-            return result;
+    private static bool IsNamedList(JsonArray array) =>
+        array.Count > 0 && array.All(i => i is JsonObject o && o["name"] is JsonValue v && v.GetValueKind() == JsonValueKind.String);
+
+    /// <summary>
+    /// Lists of named objects (variables, packages, runtimes) merge by name: an item that exists keeps its
+    /// hand-written properties (description, units) and takes the new values; items only in the old list are
+    /// kept when <paramref name="keepUnmatched"/> (requirements), dropped otherwise (the checkpoint's variables are
+    /// the truth).
+    /// </summary>
+    private static JsonArray MergeNamed(JsonArray existing, JsonArray incoming, bool keepUnmatched)
+    {
+        var byName = existing.ToDictionary(i => (string)i!["name"]!, i => i!.AsObject(), StringComparer.Ordinal);
+        var result = new JsonArray();
+        foreach (JsonNode? item in incoming)
+        {
+            JsonObject merged = byName.TryGetValue((string)item!["name"]!, out JsonObject? old) ? (JsonObject)old.DeepClone() : [];
+            foreach (var (key, v) in item.AsObject())
+            {
+                merged[key] = v?.DeepClone();
+            }
+
+            result.Add(merged);
         }
 
-        private void Replace(Node node, JsonNode value)
+        if (keepUnmatched)
         {
-            bool multiLine = !OnSameLine(node.Start, node.End);
-            string replacement;
-            if (!multiLine && (node.Kind is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || OneLine(value).Length <= MaxOneLine))
+            var names = incoming.Select(i => (string)i!["name"]!).ToHashSet(StringComparer.Ordinal);
+            foreach (JsonNode? old in existing.Where(i => !names.Contains((string)i!["name"]!)))
             {
-                replacement = OneLine(value);
-            }
-            else if (multiLine && value is JsonArray items && items.Count > 0 && node.Items.Count > 0
-                && node.Items.All(i => OnSameLine(i.Start, i.End)) && !OnSameLine(node.Start, node.Items[0].Start)
-                && items.All(i => OneLine(i!).Length <= MaxOneLine))
-            {
-                string itemIndent = Indentation(node.Items[0].Start);
-                replacement = "[" + _newLine + string.Join("," + _newLine, items.Select(i => itemIndent + OneLine(i!)))
-                    + _newLine + Indentation(node.End - 1) + "]";
-            }
-            else
-            {
-                replacement = Serialize(value, Indentation(node.Start));
-            }
-
-            _edits.Add((node.Start, node.End, replacement));
-        }
-
-        private const int MaxOneLine = 120;
-
-        /// <summary>One-line JSON with a space after ':' and ',' and inside braces: <c>{ "a": 1, "b": [1, 2] }</c>.</summary>
-        private string OneLine(JsonNode? value) => value switch
-        {
-            JsonObject o when o.Count == 0 => "{}",
-            JsonObject o => "{ " + string.Join(", ", o.Select(p => $"{JsonSerializer.Serialize(p.Key, SerializerOptions(false))}: {OneLine(p.Value)}")) + " }",
-            JsonArray a => "[" + string.Join(", ", a.Select(OneLine)) + "]",
-            null => "null",
-            _ => value.ToJsonString(SerializerOptions(false)),
-        };
-
-        private void InsertProperty(Node obj, string name, JsonNode value)
-        {
-            string nameJson = JsonSerializer.Serialize(name, SerializerOptions(indented: false));
-            (int, int)? last = obj.Properties.Count == 0 ? null : (obj.Properties[^1].NameStart, obj.Properties[^1].Value.End);
-            InsertEntry(obj, last, indent => $"{nameJson}: {Serialize(value, indent)}", $"{nameJson}: {OneLine(value)}");
-        }
-
-        private void Append(Node array, JsonNode item)
-        {
-            (int, int)? last = array.Items.Count == 0 ? null : (array.Items[^1].Start, array.Items[^1].End);
-            InsertEntry(array, last, indent => Serialize(item, indent), OneLine(item));
-        }
-
-        /// <summary>
-        /// Adds an entry to an object or array after its last entry (<paramref name="last"/>: where that entry's line
-        /// starts and where it ends), matching the container's layout: one line, one entry per line, or empty.
-        /// </summary>
-        private void InsertEntry(Node container, (int Start, int End)? last, Func<string, string> indented, string compact)
-        {
-            if (last is not { } l)
-            {
-                string outer = Indentation(container.Start);
-                string inner = outer + _unit;
-                _edits.Add((container.Start + 1, container.End - 1, $"{_newLine}{inner}{indented(inner)}{_newLine}{outer}"));
-            }
-            else if (OnSameLine(container.Start, l.Start))
-            {
-                _edits.Add((l.End, l.End, ", " + compact));
-            }
-            else
-            {
-                string indent = Indentation(l.Start);
-                _edits.Add((l.End, l.End, $",{_newLine}{indent}{indented(indent)}"));
+                result.Add(old!.DeepClone());
             }
         }
 
-        private bool OnSameLine(int a, int b) => Array.IndexOf(_text, (byte)'\n', a, b - a) < 0;
-
-        /// <summary>The leading whitespace of the line containing <paramref name="position"/>.</summary>
-        private string Indentation(int position)
-        {
-            int lineStart = position;
-            while (lineStart > 0 && _text[lineStart - 1] != (byte)'\n')
-            {
-                lineStart--;
-            }
-
-            int i = lineStart;
-            while (i < _text.Length && _text[i] is (byte)' ' or (byte)'\t')
-            {
-                i++;
-            }
-
-            return Encoding.UTF8.GetString(_text, lineStart, i - lineStart);
-        }
-
-        private JsonSerializerOptions SerializerOptions(bool indented) => new()
-        {
-            WriteIndented = indented,
-            IndentCharacter = _unit.Length > 0 && _unit[0] == '\t' ? '\t' : ' ',
-            IndentSize = Math.Max(1, _unit.Length),
-            NewLine = _newLine,
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        };
-
-        /// <summary>Serialises <paramref name="value"/>; continuation lines are prefixed with <paramref name="indent"/>.</summary>
-        private string Serialize(JsonNode value, string indent)
-        {
-            return value.ToJsonString(SerializerOptions(true)).Replace(_newLine, _newLine + indent, StringComparison.Ordinal);
-        }
-
-        public byte[] Apply()
-        {
-            var output = new MemoryStream(_text.Length + 4096);
-            int position = 0;
-            foreach (var (start, end, replacement) in _edits.OrderBy(e => e.Start).ThenBy(e => e.End))
-            {
-                if (start < position)
-                {
-                    throw new InvalidOperationException("overlapping manifest edits");
-                }
-
-                output.Write(_text, position, start - position);
-                output.Write(Encoding.UTF8.GetBytes(replacement));
-                position = end;
-            }
-
-            output.Write(_text, position, _text.Length - position);
-            return output.ToArray();
-        }
+        return result;
     }
 }

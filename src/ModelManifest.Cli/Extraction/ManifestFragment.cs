@@ -121,26 +121,30 @@ internal static class ManifestFragment
 
     private static JsonObject Safetensors(SafetensorsHeader h)
     {
-        var dtypes = new JsonObject();
-        foreach (var group in h.Tensors.GroupBy(t => t.DataType).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            dtypes[group.Key] = group.Count();
-        }
-
-        return new JsonObject
+        var result = new JsonObject
         {
             ["parameterCount"] = h.ParameterCount,
             ["tensorCount"] = h.Tensors.Length,
-            ["dtypes"] = dtypes,
+            ["dtypes"] = Histogram(h.Tensors.Select(t => t.DataType)),
             ["headerMetadata"] = StringMap(h.Metadata),
-            ["tensors"] = new JsonArray(h.Tensors.Select(t => (JsonNode)new JsonObject
-            {
-                ["name"] = t.Name,
-                ["dtype"] = t.DataType,
-                ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
-            }).ToArray()),
+            ["tensors"] = TensorList(h.Tensors.Select(t => (t.Name, t.DataType, t.Shape))),
         };
+        if (h.Tensors.Length > MaxListed)
+        {
+            result["tensorsNotListed"] = h.Tensors.Length - MaxListed;
+        }
+
+        return result;
     }
+
+    /// <summary>The first <see cref="MaxListed"/> tensors as name, dtype, shape; counts and the histogram cover all.</summary>
+    private static JsonArray TensorList(IEnumerable<(string Name, string DType, System.Collections.Immutable.ImmutableArray<long> Shape)> tensors) =>
+        new(tensors.Take(MaxListed).Select(t => (JsonNode)new JsonObject
+        {
+            ["name"] = t.Name,
+            ["dtype"] = t.DType,
+            ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
+        }).ToArray());
 
     private static JsonObject Gguf(GgufHeader h)
     {
@@ -306,11 +310,71 @@ internal static class ManifestFragment
         Put(provenance, "trainingRunId", m.RunId);
         Put(provenance, "createdAt", m.CreatedAt);
 
-        var result = new JsonObject { ["archiveName"] = t.ArchiveName, ["entryCount"] = t.Entries.Length };
+        // The verdict of the safe unpickling: what torch.load(weights_only=True) would say, found without running it.
+        var check = new JsonObject
+        {
+            ["status"] = t.IsSafe ? "pass" : t.UnsafeGlobals.IsEmpty ? "fail" : "unsafe",
+            ["method"] = "modelmanifest safe unpickling (weights-only allow-list, nothing executed)",
+        };
+        if (!t.UnsafeGlobals.IsEmpty)
+        {
+            check["unsafeGlobals"] = UnsafeGlobals(t);
+        }
+
+        if (!t.Problems.IsEmpty)
+        {
+            check["problems"] = new JsonArray(t.Problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray());
+        }
+
+        provenance["pickleCheck"] = check;
+
+        var result = new JsonObject { ["archiveName"] = t.ArchiveName };
+        if (t.Legacy)
+        {
+            result["legacyFormat"] = true;
+        }
+
+        result["entryCount"] = t.Entries.Length;
         Put(result, "metadataEntry", t.MetadataEntry);
-        const int MaxListed = 200;
+        result["parameterCount"] = t.ParameterCount;
+        result["tensorCount"] = t.Tensors.Length;
+        result["dtypes"] = Histogram(t.Tensors.Select(x => x.DType));
+        result["topLevelKeys"] = new JsonArray(t.TopLevelKeys.Select(k => (JsonNode)JsonValue.Create(k)).ToArray());
+        result["tensors"] = TensorList(t.Tensors.Select(x => (x.Name, x.DType, x.Shape)));
+        if (t.Tensors.Length > MaxListed)
+        {
+            result["tensorsNotListed"] = t.Tensors.Length - MaxListed;
+        }
+
         result["entries"] = new JsonArray(t.Entries.Take(MaxListed).Select(e => (JsonNode)JsonValue.Create(e.Name)).ToArray());
         return result;
+    }
+
+    /// <summary>Most tensors or zip entries listed in a fragment; the counts cover the rest.</summary>
+    private const int MaxListed = 200;
+
+    /// <summary>The refused globals of a PyTorch checkpoint, as JSON (module.name, dangerous, entry, offset).</summary>
+    public static JsonArray UnsafeGlobals(TorchCheckpointInfo t) => new(t.UnsafeGlobals.Select(g => (JsonNode)new JsonObject
+    {
+        ["global"] = g.FullName,
+        ["dangerous"] = g.Dangerous,
+        ["entry"] = g.Entry,
+        ["offset"] = g.Offset,
+    }).ToArray());
+
+    /// <summary>One line for a refused global: <c>os.system (dangerous) in archive/data.pkl at pickle offset 42</c>.</summary>
+    public static string Describe(TorchUnsafeGlobal g) =>
+        $"{g.FullName}{(g.Dangerous ? " (dangerous)" : "")} in {g.Entry} at pickle offset {g.Offset}: torch.load(weights_only=True) refuses it";
+
+    private static JsonObject Histogram(IEnumerable<string> dtypes)
+    {
+        var histogram = new JsonObject();
+        foreach (var group in dtypes.GroupBy(d => d).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            histogram[group.Key] = group.Count();
+        }
+
+        return histogram;
     }
 
     private static JsonObject StringMap(IEnumerable<KeyValuePair<string, string>> map)

@@ -36,6 +36,9 @@ internal static class Diagnostics
     /// <summary>verify: the separate loader process crashed or timed out.</summary>
     public const string WorkerFailed = "MM2303";
 
+    /// <summary>verify/extract: a PyTorch checkpoint's pickle names globals that torch.load(weights_only=True) refuses.</summary>
+    public const string UnsafePickle = "MM2304";
+
     /// <summary>compare-runs: a tensor differs beyond --atol/--rtol.</summary>
     public const string OverTolerance = "MM2401";
 
@@ -56,6 +59,9 @@ internal static class Diagnostics
 
     /// <summary>cache verify: a cached blob's bytes no longer match its sha256 (it was removed).</summary>
     public const string CorruptBlob = "MM2503";
+
+    /// <summary>validate: the reference validator (NJsonSchema) failed on a file, so the cross-check could not judge it.</summary>
+    public const string CrossCheckFailed = "MM2601";
 }
 
 /// <summary>An error that ends a command: printed as one line <c>error MM2xxx: ...</c> and mapped to an exit code.</summary>

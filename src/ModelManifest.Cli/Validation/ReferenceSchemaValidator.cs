@@ -33,6 +33,27 @@ internal sealed class ReferenceSchemaValidator
         }
     }
 
+    /// <summary>
+    /// <see cref="Validate"/>, but a failure of the reference validator itself (NJsonSchema throws, for example an
+    /// <see cref="InvalidCastException"/> on an integer of 2^63 or more) comes back as <paramref name="failure"/> (one
+    /// line, no stack trace): the cross-check is a second opinion and must never take down the command.
+    /// </summary>
+    public bool TryValidate(string json, out IReadOnlyList<ReferenceFinding> findings, out string? failure)
+    {
+        try
+        {
+            findings = Validate(json);
+            failure = null;
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            findings = [];
+            failure = e.GetType().Name + ": " + e.Message.ReplaceLineEndings(" ");
+            return false;
+        }
+    }
+
     private static IEnumerable<ValidationError> Flatten(ValidationError error)
     {
         yield return error;

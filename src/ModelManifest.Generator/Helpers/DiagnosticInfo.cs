@@ -34,8 +34,14 @@ internal sealed class DiagnosticInfo : IEquatable<DiagnosticInfo>
 
     public Diagnostic ToDiagnostic()
     {
-        DiagnosticDescriptor descriptor = DiagnosticDescriptors.Get(Id);
         Location location = FilePath is null ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        if (DiagnosticDescriptors.Find(Id) is not DiagnosticDescriptor descriptor)
+        {
+            // A bug, not a manifest problem: say so under the internal-error id, never under another rule's id.
+            return Diagnostic.Create(DiagnosticDescriptors.InternalError, location,
+                "ModelManifest.Generator has no descriptor for rule " + Id + " (please report this); the finding was: " + Message);
+        }
+
         return descriptor.DefaultSeverity == Severity
             ? Diagnostic.Create(descriptor, location, Message)
             : Diagnostic.Create(descriptor, location, Severity, additionalLocations: null, properties: null, Message);

@@ -3,8 +3,10 @@ using ModelManifest.Generator.Helpers;
 namespace ModelManifest.Generator.Model;
 
 /// <summary>
-/// The result of parsing one <c>*.models.json</c>: its own diagnostics, and — when it has no errors — its models,
-/// assets, references and validated text (embedded in the catalog and read once at run time).
+/// The result of parsing one <c>*.models.json</c>: its own diagnostics, and what it adds to the catalog — its models,
+/// assets and references, and the validated <see cref="Text"/> embedded for them (read once at run time). For a
+/// manifest with errors that is its valid part (the models and assets without errors, as a manifest of their own),
+/// or nothing (<see cref="Text"/> null: then only its assets and references are kept, for cross-file checks).
 /// </summary>
 internal sealed record ManifestFileSpec(
     string Path,

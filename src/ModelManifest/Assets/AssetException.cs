@@ -13,7 +13,7 @@ public sealed class AssetException : Exception
         Attempts = attempts ?? Array.Empty<SourceAttempt>();
     }
 
-    /// <summary>The stable error code (<see cref="AssetErrorCodes"/>).</summary>
+    /// <summary>The stable error code (<see cref="AssetDiagnosticIds"/>).</summary>
     public string Code { get; }
 
     /// <summary>The reason alone: no code, no source list (for callers that format those themselves).</summary>

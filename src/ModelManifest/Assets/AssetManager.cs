@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using ModelManifest.Telemetry;
 
 namespace ModelManifest.Assets;
 
@@ -19,6 +21,7 @@ public sealed class AssetManager
     private readonly AssetManagerOptions _options;
     private readonly CacheWriter _writer;
     private readonly AssetMaterializer _materializer = new();
+    private readonly AssetTelemetry _telemetry;
     private IAssetSource[] _ordered = Array.Empty<IAssetSource>();
 
     /// <summary>Creates a manager over <paramref name="cache"/> (default: <see cref="AssetCache.OpenDefault"/>).</summary>
@@ -29,8 +32,9 @@ public sealed class AssetManager
         _writer = new CacheWriter(Cache, _options);
         if (Cache.SecurityWarning is { } warning)
         {
-            _options.Log?.Invoke("warning: " + warning);
+            _options.Logger.LogWarning("{Warning}", warning);
         }
+        _telemetry = AssetTelemetry.Create(_options.MeterFactory);
     }
 
     /// <summary>The cache this manager fills.</summary>
@@ -72,6 +76,31 @@ public sealed class AssetManager
     public async Task<AssetResult> GetAsync(AssetInfo asset, IProgress<AssetProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         AssetValidator.Validate(asset);
+        long started = Stopwatch.GetTimestamp();
+        using Activity? activity = AssetTelemetry.Activities.StartActivity(AssetTelemetry.ResolveActivity);
+        activity?.SetTag(AssetTelemetry.AssetIdTag, asset.Key.ToString());
+        activity?.SetTag(AssetTelemetry.Sha256Tag, asset.Sha256);
+        try
+        {
+            AssetResult result = await ResolveAsync(asset, progress, cancellationToken).ConfigureAwait(false);
+            RecordResolve(result.SourceName is null ? AssetTelemetry.Cached : AssetTelemetry.Served, result.SourceName ?? AssetTelemetry.CacheSource, started, activity);
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            RecordResolve(AssetTelemetry.Cancelled, null, started, activity);
+            throw;
+        }
+        catch (Exception e)
+        {
+            RecordResolve(AssetTelemetry.Failed, null, started, activity);
+            activity?.SetStatus(ActivityStatusCode.Error, (e as AssetException)?.Code ?? e.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<AssetResult> ResolveAsync(AssetInfo asset, IProgress<AssetProgress>? progress, CancellationToken cancellationToken)
+    {
         if (Cache.TryGet(asset.Sha256, asset.Size, out var cached))
         {
             return new AssetResult(asset.Key, cached, null, Array.Empty<SourceAttempt>());
@@ -87,6 +116,21 @@ public sealed class AssetManager
         {
             Leave(flight, progress);
         }
+    }
+
+    /// <summary>One request's metrics and span tags: a cache hit or miss, and how long the answer took.</summary>
+    private void RecordResolve(string outcome, string? source, long started, Activity? activity)
+    {
+        (outcome == AssetTelemetry.Cached ? _telemetry.CacheHits : _telemetry.CacheMisses).Add(1);
+        var tags = new TagList { { AssetTelemetry.OutcomeTag, outcome } };
+        if (source is not null)
+        {
+            tags.Add(AssetTelemetry.SourceTag, source);
+            activity?.SetTag(AssetTelemetry.SourceTag, source);
+        }
+
+        _telemetry.ResolveDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        activity?.SetTag(AssetTelemetry.OutcomeTag, outcome);
     }
 
     /// <summary>Gets the asset and places it into <paramref name="targetDirectory"/> under its file name.</summary>
@@ -178,7 +222,7 @@ public sealed class AssetManager
         {
             if (IsOffline && source.RequiresNetwork)
             {
-                attempts.Add(new SourceAttempt(source.Name, AssetErrorCodes.OfflineNotAvailable, "skipped: offline mode."));
+                attempts.Add(new SourceAttempt(source.Name, AssetDiagnosticIds.OfflineNotAvailable, "skipped: offline mode."));
             }
             else
             {
@@ -206,18 +250,21 @@ public sealed class AssetManager
                     var availability = await source.ProbeAsync(asset, cancellationToken).ConfigureAwait(false);
                     if (!availability.IsAvailable)
                     {
-                        attempts.Add(new SourceAttempt(source.Name, AssetErrorCodes.NotInSource, availability.Reason ?? "does not have it."));
+                        attempts.Add(new SourceAttempt(source.Name, AssetDiagnosticIds.NotInSource, availability.Reason ?? "does not have it."));
                         continue;
                     }
 
                     if (availability.Size is { } size && size != asset.Size)
                     {
-                        attempts.Add(new SourceAttempt(source.Name, AssetErrorCodes.SizeMismatch, $"has {size} bytes, the manifest says {asset.Size}."));
+                        attempts.Add(new SourceAttempt(source.Name, AssetDiagnosticIds.SizeMismatch, $"has {size} bytes, the manifest says {asset.Size}."));
                         continue;
                     }
 
                     var path = await _writer.WriteAsync(asset, source, held is not null, done => flight.Report(source.Name, done, asset.Size), cancellationToken).ConfigureAwait(false);
-                    _options.Log?.Invoke($"{asset.Key}: served by {source.Name}.");
+                    _options.Log($"{asset.Key}: served by {source.Name}.");
+                    var kind = new KeyValuePair<string, object?>(AssetTelemetry.SourceKindTag, AssetTelemetry.KindOf(source));
+                    _telemetry.Bytes.Add(asset.Size, kind);
+                    _telemetry.ServedAssets.Add(1, kind, new KeyValuePair<string, object?>(AssetTelemetry.SourceTag, source.Name));
                     return new AssetResult(asset.Key, path, source.Name, attempts.ToArray());
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -230,10 +277,10 @@ public sealed class AssetManager
                 }
                 catch (Exception e) when (e is not AssetException)
                 {
-                    attempts.Add(new SourceAttempt(source.Name, AssetErrorCodes.TransportError, $"{e.GetType().Name}: {e.Message}"));
+                    attempts.Add(new SourceAttempt(source.Name, AssetDiagnosticIds.TransportError, $"{e.GetType().Name}: {e.Message}"));
                 }
 
-                _options.Log?.Invoke($"{asset.Key}: {attempts[^1]}");
+                _options.Log($"{asset.Key}: {attempts[^1]}");
             }
         }
 
@@ -242,7 +289,7 @@ public sealed class AssetManager
 
     private AssetException NotProvided(AssetInfo asset, List<SourceAttempt> attempts)
     {
-        var code = IsOffline ? AssetErrorCodes.OfflineNotAvailable : attempts.Count == 0 ? AssetErrorCodes.NoSources : AssetErrorCodes.NotFoundInAnySource;
+        var code = IsOffline ? AssetDiagnosticIds.OfflineNotAvailable : attempts.Count == 0 ? AssetDiagnosticIds.NoSources : AssetDiagnosticIds.NotFoundInAnySource;
         var why = IsOffline ? "is not cached and no local source has it (offline mode)" : attempts.Count == 0 ? "cannot be fetched: no sources are registered" : "could not be provided by any source";
         return new AssetException(code, $"Asset '{asset.Key}' ({asset.FileName}, {asset.Size} bytes, sha256 {asset.Sha256}) {why}.", asset.Key, attempts.ToArray());
     }
@@ -251,7 +298,7 @@ public sealed class AssetManager
     {
         if (await Cache.VerifyAsync(asset.Sha256, cancellationToken).ConfigureAwait(false) == CacheBlobState.Corrupt)
         {
-            _options.Log?.Invoke($"{AssetErrorCodes.CacheCorrupt}: cached blob of '{asset.Key}' changed on disk; removed, fetching again.");
+            _options.Log($"{AssetDiagnosticIds.CacheCorrupt}: cached blob of '{asset.Key}' changed on disk; removed, fetching again.");
         }
     }
 
@@ -300,7 +347,7 @@ public sealed class AssetManager
             if (!announced)
             {
                 announced = true;
-                _options.Log?.Invoke($"{asset.Key}: another process is fetching it; waiting.");
+                _options.Log($"{asset.Key}: another process is fetching it; waiting.");
             }
 
             var length = Cache.InProgressBytes(asset.Sha256);
@@ -311,7 +358,7 @@ public sealed class AssetManager
             }
             else if (stall.Elapsed > _options.LockStallTimeout)
             {
-                _options.Log?.Invoke($"{asset.Key}: the process holding the lock made no progress for {_options.LockStallTimeout.TotalSeconds:0} s; fetching independently.");
+                _options.Log($"{asset.Key}: the process holding the lock made no progress for {_options.LockStallTimeout.TotalSeconds:0} s; fetching independently.");
                 return (null, null);
             }
 

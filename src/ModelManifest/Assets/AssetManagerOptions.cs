@@ -1,3 +1,7 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace ModelManifest.Assets;
 
 /// <summary>Settings of an <see cref="AssetManager"/>.</summary>
@@ -8,7 +12,7 @@ public sealed class AssetManagerOptions
 
     /// <summary>
     /// Hard offline switch: sources whose <see cref="IAssetSource.RequiresNetwork"/> is true are never asked, so no
-    /// socket is opened; an asset that is neither cached nor local fails at once with <see cref="AssetErrorCodes.OfflineNotAvailable"/>.
+    /// socket is opened; an asset that is neither cached nor local fails at once with <see cref="AssetDiagnosticIds.OfflineNotAvailable"/>.
     /// Defaults to the <c>MODELMANIFEST_OFFLINE</c> environment variable.
     /// </summary>
     public bool Offline { get; set; } = Environment.GetEnvironmentVariable(OfflineEnvironmentVariable) is "1" or "true" or "TRUE" or "True";
@@ -34,6 +38,19 @@ public sealed class AssetManagerOptions
     /// <summary>How large assets are split over several connections (sources that serve byte ranges only).</summary>
     public TransferOptions Transfer { get; set; } = new();
 
-    /// <summary>Receives diagnostic messages (never containing credentials).</summary>
-    public Action<string>? Log { get; set; }
+    /// <summary>
+    /// Receives the engine's messages (which source served an asset, failed attempts, resumes; never a credential).
+    /// Defaults to <see cref="NullLogger.Instance"/>; the DI companion passes an <c>ILogger&lt;AssetManager&gt;</c>.
+    /// </summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>
+    /// Where the asset engine's metrics are created: the host's <see cref="IMeterFactory"/> (the DI companion passes
+    /// it, so metrics are scoped to the container), or <see langword="null"/> for the process-wide
+    /// <c>ModelManifest.Assets</c> meter. Names are in docs/telemetry.md.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>The engine's one-line messages, written to <see cref="Logger"/> at information level.</summary>
+    internal Action<string> Log => message => Logger.LogInformation("{Message}", message);
 }

@@ -15,14 +15,14 @@ public static partial class AssetValidator
         "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
     };
 
-    /// <summary>Throws <see cref="AssetException"/> (<see cref="AssetErrorCodes.InvalidAsset"/>) unless the asset is safe to use.</summary>
+    /// <summary>Throws <see cref="AssetException"/> (<see cref="AssetDiagnosticIds.InvalidAsset"/>) unless the asset is safe to use.</summary>
     public static void Validate(AssetInfo asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
         var problem = FindProblem(asset);
         if (problem is not null)
         {
-            throw new AssetException(AssetErrorCodes.InvalidAsset, $"Asset '{Printable(asset.Id)}' is rejected: {problem}.");
+            throw new AssetException(AssetDiagnosticIds.InvalidAsset, $"Asset '{Printable(asset.Id)}' is rejected: {problem}.");
         }
     }
 

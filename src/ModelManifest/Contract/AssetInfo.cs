@@ -22,7 +22,7 @@ public sealed record AssetInfo
     public AssetFormat Format { get; init; }
 
     /// <summary>Download hints: absolute http(s) URLs serving exactly this file.</summary>
-    public ImmutableArray<string> Urls { get => _urls.IsDefault ? ImmutableArray<string>.Empty : _urls; init => _urls = value; }
+    public ImmutableArray<string> Urls { get => _urls.OrEmpty(); init => _urls = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<string> _urls;

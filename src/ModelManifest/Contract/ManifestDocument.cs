@@ -11,13 +11,13 @@ public sealed record ManifestDocument
     public required string SchemaVersion { get; init; }
 
     /// <summary>Models in the file.</summary>
-    public ImmutableArray<ModelInfo> Models { get => _models.IsDefault ? ImmutableArray<ModelInfo>.Empty : _models; init => _models = value; }
+    public ImmutableArray<ModelInfo> Models { get => _models.OrEmpty(); init => _models = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<ModelInfo> _models;
 
     /// <summary>Assets in the file.</summary>
-    public ImmutableArray<AssetInfo> Assets { get => _assets.IsDefault ? ImmutableArray<AssetInfo>.Empty : _assets; init => _assets = value; }
+    public ImmutableArray<AssetInfo> Assets { get => _assets.OrEmpty(); init => _assets = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<AssetInfo> _assets;

@@ -13,6 +13,6 @@ namespace ModelManifest;
     MaxDepth = 256,
     WriteIndented = true)]
 [JsonSerializable(typeof(ManifestDocument))]
-public sealed partial class ManifestJsonContext : JsonSerializerContext
+internal sealed partial class ManifestJsonContext : JsonSerializerContext
 {
 }

@@ -4,7 +4,7 @@ namespace ModelManifest;
 public sealed record ModelCompatibility
 {
     /// <summary>Runtime identifiers known to work, for example <c>linux-x64</c>. Empty means unknown.</summary>
-    public ImmutableArray<string> Platforms { get => _platforms.IsDefault ? ImmutableArray<string>.Empty : _platforms; init => _platforms = value; }
+    public ImmutableArray<string> Platforms { get => _platforms.OrEmpty(); init => _platforms = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<string> _platforms;

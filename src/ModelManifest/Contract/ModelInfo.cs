@@ -19,7 +19,7 @@ public sealed record ModelInfo
     public string? Author { get; init; }
 
     /// <summary>Free-form labels.</summary>
-    public ImmutableArray<string> Tags { get => _tags.IsDefault ? ImmutableArray<string>.Empty : _tags; init => _tags = value; }
+    public ImmutableArray<string> Tags { get => _tags.OrEmpty(); init => _tags = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<string> _tags;
@@ -28,7 +28,7 @@ public sealed record ModelInfo
     public ModelStage Stage { get; init; }
 
     /// <summary>References to the assets this model needs.</summary>
-    public ImmutableArray<AssetReference> Assets { get => _assets.IsDefault ? ImmutableArray<AssetReference>.Empty : _assets; init => _assets = value; }
+    public ImmutableArray<AssetReference> Assets { get => _assets.OrEmpty(); init => _assets = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<AssetReference> _assets;
@@ -40,7 +40,7 @@ public sealed record ModelInfo
     public ModelCompatibility? Compatibility { get; init; }
 
     /// <summary>Configuration options.</summary>
-    public ImmutableArray<ModelOption> Options { get => _options.IsDefault ? ImmutableArray<ModelOption>.Empty : _options; init => _options = value; }
+    public ImmutableArray<ModelOption> Options { get => _options.OrEmpty(); init => _options = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<ModelOption> _options;

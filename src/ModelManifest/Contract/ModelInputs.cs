@@ -4,7 +4,7 @@ namespace ModelManifest;
 public sealed record ModelInputs
 {
     /// <summary>Input variables or tensors.</summary>
-    public ImmutableArray<ModelVariable> Variables { get => _variables.IsDefault ? ImmutableArray<ModelVariable>.Empty : _variables; init => _variables = value; }
+    public ImmutableArray<ModelVariable> Variables { get => _variables.OrEmpty(); init => _variables = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<ModelVariable> _variables;

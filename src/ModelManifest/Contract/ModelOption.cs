@@ -22,7 +22,7 @@ public sealed record ModelOption
     public double? Maximum { get; init; }
 
     /// <summary>The only values allowed, when the option is an enumeration.</summary>
-    public ImmutableArray<JsonElement> AllowedValues { get => _allowedValues.IsDefault ? ImmutableArray<JsonElement>.Empty : _allowedValues; init => _allowedValues = value; }
+    public ImmutableArray<JsonElement> AllowedValues { get => _allowedValues.OrEmpty(); init => _allowedValues = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<JsonElement> _allowedValues;

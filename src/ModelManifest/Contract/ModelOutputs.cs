@@ -4,7 +4,7 @@ namespace ModelManifest;
 public sealed record ModelOutputs
 {
     /// <summary>Output variables or tensors.</summary>
-    public ImmutableArray<ModelVariable> Variables { get => _variables.IsDefault ? ImmutableArray<ModelVariable>.Empty : _variables; init => _variables = value; }
+    public ImmutableArray<ModelVariable> Variables { get => _variables.OrEmpty(); init => _variables = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<ModelVariable> _variables;
@@ -16,7 +16,7 @@ public sealed record ModelOutputs
     public string? TimeStep { get; init; }
 
     /// <summary>Lead times the model can produce (ISO 8601 durations).</summary>
-    public ImmutableArray<string> LeadTimes { get => _leadTimes.IsDefault ? ImmutableArray<string>.Empty : _leadTimes; init => _leadTimes = value; }
+    public ImmutableArray<string> LeadTimes { get => _leadTimes.OrEmpty(); init => _leadTimes = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<string> _leadTimes;

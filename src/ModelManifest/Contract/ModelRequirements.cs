@@ -4,13 +4,13 @@ namespace ModelManifest;
 public sealed record ModelRequirements
 {
     /// <summary>Package constraints.</summary>
-    public ImmutableArray<PackageRequirement> Packages { get => _packages.IsDefault ? ImmutableArray<PackageRequirement>.Empty : _packages; init => _packages = value; }
+    public ImmutableArray<PackageRequirement> Packages { get => _packages.OrEmpty(); init => _packages = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<PackageRequirement> _packages;
 
     /// <summary>Runtime or language versions.</summary>
-    public ImmutableArray<PackageRequirement> Runtimes { get => _runtimes.IsDefault ? ImmutableArray<PackageRequirement>.Empty : _runtimes; init => _runtimes = value; }
+    public ImmutableArray<PackageRequirement> Runtimes { get => _runtimes.OrEmpty(); init => _runtimes = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<PackageRequirement> _runtimes;

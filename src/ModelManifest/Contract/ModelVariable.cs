@@ -13,7 +13,7 @@ public sealed record ModelVariable
     public string? Units { get; init; }
 
     /// <summary>Vertical levels.</summary>
-    public ImmutableArray<double> Levels { get => _levels.IsDefault ? ImmutableArray<double>.Empty : _levels; init => _levels = value; }
+    public ImmutableArray<double> Levels { get => _levels.OrEmpty(); init => _levels = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<double> _levels;
@@ -22,7 +22,7 @@ public sealed record ModelVariable
     public string? DataType { get; init; }
 
     /// <summary>Tensor shape: each dimension is a JSON number (size) or string (symbolic name).</summary>
-    public ImmutableArray<JsonElement> Shape { get => _shape.IsDefault ? ImmutableArray<JsonElement>.Empty : _shape; init => _shape = value; }
+    public ImmutableArray<JsonElement> Shape { get => _shape.OrEmpty(); init => _shape = value; }
 
     // Normalized in the getter: System.Text.Json's source generator assigns default to absent init-only members.
     private readonly ImmutableArray<JsonElement> _shape;

@@ -9,8 +9,10 @@ namespace ModelManifest;
 /// <item>Models: per id + version, the manifest with the higher <see cref="ManifestMergeInput.Precedence"/> wins
 /// (ties: the later input); the replaced one is reported as MM0301 (info).</item>
 /// <item>Assets: per id + tag; the same digest in several manifests is one asset (the higher precedence's
-/// description is kept); two different sha256 for one key is an MM0300 error naming both origins.</item>
+/// description is kept); a sha256 other than the key's first definition is an MM0300 error naming both origins.</item>
 /// <item>Every asset reference of every winning model must resolve in the merged set (MM0202).</item>
+/// <item>The cross-file rules themselves (and their messages) are <see cref="ManifestSetRules"/>, shared with the
+/// generator.</item>
 /// </list>
 /// </summary>
 public static class ManifestMerger
@@ -25,19 +27,19 @@ public static class ManifestMerger
 
         var diagnostics = ImmutableArray.CreateBuilder<ManifestDiagnostic>();
         var models = new Dictionary<(string Id, string Version), (ModelInfo Model, string Origin)>();
-        var assets = new Dictionary<AssetKey, (AssetInfo Asset, string Origin)>();
+        var assets = new Dictionary<AssetKey, AssetInfo>();
+        var firstDefinitions = new Dictionary<string, (string Sha256, string Origin)>(StringComparer.Ordinal);
 
         foreach (ManifestMergeInput input in ordered)
         {
             foreach (AssetInfo asset in input.Document.Assets)
             {
-                if (assets.TryGetValue(asset.Key, out var existing) && !string.Equals(existing.Asset.Sha256, asset.Sha256, StringComparison.Ordinal))
+                if (ManifestSetRules.CheckDigest(firstDefinitions, asset.Key.ToString(), asset.Sha256, input.Origin) is string conflict)
                 {
-                    diagnostics.Add(Create(ManifestDiagnosticDescriptors.ConflictingAsset, input.Origin,
-                        asset.Key, existing.Asset.Sha256, existing.Origin, asset.Sha256, input.Origin));
+                    diagnostics.Add(new ManifestDiagnostic(ManifestDiagnosticDescriptors.ConflictingAsset, conflict, input.Origin, default, default, default));
                 }
 
-                assets[asset.Key] = (asset, input.Origin);
+                assets[asset.Key] = asset;
             }
 
             foreach (ModelInfo model in input.Document.Models)
@@ -56,16 +58,16 @@ public static class ManifestMerger
         {
             foreach (AssetReference reference in model.Assets)
             {
-                if (!assets.ContainsKey(reference.Key))
+                if (ManifestSetRules.CheckReference(firstDefinitions.Keys, model.Id, reference.Key.Id, reference.Key.Tag) is string unresolved)
                 {
-                    diagnostics.Add(Create(ManifestDiagnosticDescriptors.UnresolvedAssetReference, origin, model.Id, reference.Key, string.Empty));
+                    diagnostics.Add(new ManifestDiagnostic(ManifestDiagnosticDescriptors.UnresolvedAssetReference, unresolved, origin, default, default, default));
                 }
             }
         }
 
         var snapshot = new ManifestSnapshot(
             models.Values.Select(m => m.Model).ToImmutableArray(),
-            assets.Values.Select(a => a.Asset).ToImmutableArray());
+            assets.Values.ToImmutableArray());
         return new ManifestMergeResult(snapshot, diagnostics.ToImmutable());
     }
 

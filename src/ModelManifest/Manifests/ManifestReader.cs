@@ -12,7 +12,7 @@ namespace ModelManifest;
 public static class ManifestReader
 {
     /// <summary>The schema this reader validates against.</summary>
-    public static ManifestSchema Schema => ManifestSchema.Embedded;
+    internal static ManifestSchema Schema => ManifestSchema.Embedded;
 
     /// <summary>Reads a manifest file. I/O failures become an MM0006 diagnostic.</summary>
     public static ManifestReadResult ReadFile(string path, bool resolveReferences = true)

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ModelManifest.Reading;
 
 /// <summary>Kind of a JSON value.</summary>
-public enum JsonSyntaxKind
+internal enum JsonSyntaxKind
 {
     /// <summary>An object.</summary>
     Object,
@@ -24,7 +24,7 @@ public enum JsonSyntaxKind
 /// A JSON value with the span it came from. The manifest reader validates on these nodes so every
 /// diagnostic points at a token; the generator and the CLI's in-place editor use the spans too.
 /// </summary>
-public abstract class JsonSyntaxNode
+internal abstract class JsonSyntaxNode
 {
     private protected JsonSyntaxNode(SourceSpan span) => Span = span;
 
@@ -47,7 +47,7 @@ public abstract class JsonSyntaxNode
 }
 
 /// <summary>A JSON object; properties in document order.</summary>
-public sealed class JsonObjectSyntax : JsonSyntaxNode
+internal sealed class JsonObjectSyntax : JsonSyntaxNode
 {
     // Small objects (nearly all of a manifest) are searched linearly; an index is built only for large ones.
     private const int IndexThreshold = 12;
@@ -102,7 +102,7 @@ public sealed class JsonObjectSyntax : JsonSyntaxNode
 }
 
 /// <summary>One <c>"name": value</c> pair.</summary>
-public sealed class JsonPropertySyntax
+internal sealed class JsonPropertySyntax
 {
     internal JsonPropertySyntax(string name, SourceSpan nameSpan, JsonSyntaxNode value)
     {
@@ -125,7 +125,7 @@ public sealed class JsonPropertySyntax
 }
 
 /// <summary>A JSON array.</summary>
-public sealed class JsonArraySyntax : JsonSyntaxNode
+internal sealed class JsonArraySyntax : JsonSyntaxNode
 {
     internal JsonArraySyntax(SourceSpan span, List<JsonSyntaxNode> items)
         : base(span) => Items = items;
@@ -138,7 +138,7 @@ public sealed class JsonArraySyntax : JsonSyntaxNode
 }
 
 /// <summary>A JSON string (unescaped value).</summary>
-public sealed class JsonStringSyntax : JsonSyntaxNode
+internal sealed class JsonStringSyntax : JsonSyntaxNode
 {
     internal JsonStringSyntax(SourceSpan span, string value)
         : base(span) => Value = value;
@@ -151,7 +151,7 @@ public sealed class JsonStringSyntax : JsonSyntaxNode
 }
 
 /// <summary>A JSON number, kept as its text so no precision is lost.</summary>
-public sealed class JsonNumberSyntax : JsonSyntaxNode
+internal sealed class JsonNumberSyntax : JsonSyntaxNode
 {
     internal JsonNumberSyntax(SourceSpan span, string text, bool isInteger)
         : base(span)
@@ -185,7 +185,7 @@ public sealed class JsonNumberSyntax : JsonSyntaxNode
 }
 
 /// <summary>true, false or null.</summary>
-public sealed class JsonLiteralSyntax : JsonSyntaxNode
+internal sealed class JsonLiteralSyntax : JsonSyntaxNode
 {
     private readonly JsonSyntaxKind _kind;
 

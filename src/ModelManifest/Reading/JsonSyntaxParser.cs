@@ -5,7 +5,7 @@ using System.Text;
 namespace ModelManifest.Reading;
 
 /// <summary>The outcome of parsing JSON text: a root value (unless the text is unusable) and diagnostics.</summary>
-public sealed class JsonParseResult
+internal sealed class JsonParseResult
 {
     internal JsonParseResult(JsonSyntaxNode? root, IReadOnlyList<ManifestDiagnostic> diagnostics, SourceLineMap lines)
     {
@@ -29,7 +29,7 @@ public sealed class JsonParseResult
 /// runtime library, the CLI and the compiler-hosted generator (netstandard2.0). Accepts // and /* */ comments
 /// and trailing commas, as appsettings.json does. Never throws on any input: problems become diagnostics.
 /// </summary>
-public sealed class JsonSyntaxParser
+internal sealed class JsonSyntaxParser
 {
     /// <summary>Deepest nesting accepted. Real manifests nest about 6 levels; the bound keeps the recursion safe.</summary>
     public const int MaxDepth = 128;
@@ -237,7 +237,7 @@ public sealed class JsonSyntaxParser
         while (end < _text.Length)
         {
             char c = _text[end];
-            if (c == '"' || c == '\\' || c < 0x20)
+            if (c == '"' || c == '\\' || c < 0x20 || char.IsSurrogate(c))
             {
                 break;
             }
@@ -341,6 +341,12 @@ public sealed class JsonSyntaxParser
 
             if (c != '\\')
             {
+                if (char.IsSurrogate(c))
+                {
+                    RequireSurrogatePair(c, _pos, _pos + 1 < _text.Length ? _text[_pos + 1] : '\0', 1);
+                    _pos++; // the low half follows and is a plain character
+                }
+
                 _pos++;
                 continue;
             }
@@ -377,6 +383,14 @@ public sealed class JsonSyntaxParser
 
                         code = (code << 4) | digit;
                         _pos++;
+                    }
+
+                    if (char.IsSurrogate((char)code))
+                    {
+                        RequireSurrogatePair((char)code, escapeStart, PeekEscapedChar(_pos), 6);
+                        _scratch.Append((char)code);
+                        code = PeekEscapedChar(_pos);
+                        _pos += 6;
                     }
 
                     _scratch.Append((char)code);
@@ -551,6 +565,43 @@ public sealed class JsonSyntaxParser
 
     private void Report(ManifestDiagnosticDescriptor descriptor, SourceSpan span, params object?[] args)
         => _diagnostics.Add(ManifestDiagnostic.Create(descriptor, _path, _lines, span, args));
+
+    /// <summary>
+    /// A UTF-16 surrogate is only half a character: a high one (U+D800–U+DBFF) must be followed by a low one
+    /// (U+DC00–U+DFFF). A lone half cannot be written as UTF-8, so no reader downstream could take it.
+    /// </summary>
+    private void RequireSurrogatePair(char first, int at, char next, int length)
+    {
+        if (!char.IsHighSurrogate(first) || !char.IsLowSurrogate(next))
+        {
+            string code = ((int)first).ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+            throw Error("lone surrogate U+" + code + " in a string: a " + (char.IsHighSurrogate(first) ? "high" : "low")
+                + " surrogate is half of a character and must be paired (\\uD800-\\uDBFF followed by \\uDC00-\\uDFFF); write the character itself or its full pair", at, length);
+        }
+    }
+
+    /// <summary>The character a <c>\uXXXX</c> escape at <paramref name="at"/> stands for, or U+0000 when none is there.</summary>
+    private char PeekEscapedChar(int at)
+    {
+        if (at + 6 > _text.Length || _text[at] != '\\' || _text[at + 1] != 'u')
+        {
+            return '\0';
+        }
+
+        int code = 0;
+        for (int i = at + 2; i < at + 6; i++)
+        {
+            int digit = HexValue(_text[i]);
+            if (digit < 0)
+            {
+                return '\0';
+            }
+
+            code = (code << 4) | digit;
+        }
+
+        return (char)code;
+    }
 
     private JsonSyntaxException Error(string message, int at, int length)
     {

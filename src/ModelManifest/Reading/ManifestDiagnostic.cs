@@ -42,7 +42,7 @@ public sealed class ManifestDiagnostic
     public SourcePosition End { get; }
 
     /// <summary>Creates a diagnostic of a rule, formatting its message.</summary>
-    public static ManifestDiagnostic Create(ManifestDiagnosticDescriptor descriptor, string? filePath, SourceLineMap lines, SourceSpan span, params object?[] args)
+    internal static ManifestDiagnostic Create(ManifestDiagnosticDescriptor descriptor, string? filePath, SourceLineMap lines, SourceSpan span, params object?[] args)
         => new(descriptor, string.Format(CultureInfo.InvariantCulture, descriptor.MessageFormat, args), filePath, span, lines.GetPosition(span.Start), lines.GetPosition(span.End));
 
     /// <summary>The MSBuild/compiler form: <c>file(line,col): error MM0203: message</c>.</summary>

@@ -28,6 +28,6 @@ public sealed class ManifestDiagnosticDescriptor
     /// <summary>Category (Syntax, Schema, Semantics, Merge).</summary>
     public string Category { get; }
 
-    /// <summary>Link to the rule's row in the README's diagnostics table.</summary>
-    public string HelpLink => ManifestDiagnosticDescriptors.HelpLinkBase + Id.ToLowerInvariant();
+    /// <summary>Link to the rule's entry in docs/diagnostics.md.</summary>
+    public string HelpLink => ManifestDiagnosticDescriptors.HelpLink(Id);
 }

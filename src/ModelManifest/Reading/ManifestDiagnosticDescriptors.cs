@@ -9,8 +9,14 @@ namespace ModelManifest.Reading;
 /// </summary>
 public static class ManifestDiagnosticDescriptors
 {
-    /// <summary>Base of the help links: the README's diagnostics table.</summary>
-    public const string HelpLinkBase = "https://example.invalid/modelmanifest/ModelManifest.Build/blob/main/README.md#";
+    /// <summary>
+    /// Base of every help link (the reader's, the generator's, the build's and the CLI's): docs/diagnostics.md, whose
+    /// anchors are the lowercase ids. The link of a rule is <c>HelpLinkBase + id.ToLowerInvariant()</c>.
+    /// </summary>
+    public const string HelpLinkBase = "https://github.com/modelmanifest/ModelManifest.Build/blob/main/docs/diagnostics.md#";
+
+    /// <summary>The help link of a rule id: its anchor in docs/diagnostics.md.</summary>
+    public static string HelpLink(string id) => HelpLinkBase + id.ToLowerInvariant();
 
     private const string Reading = "Reading";
     private const string Schema = "Schema";

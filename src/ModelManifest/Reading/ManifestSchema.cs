@@ -11,7 +11,7 @@ namespace ModelManifest.Reading;
 /// The same embedded file drives validation in the runtime, the CLI and the generator, so a schema
 /// change reaches all three without a second edit.
 /// </summary>
-public sealed class ManifestSchema
+internal sealed class ManifestSchema
 {
     /// <summary>Resource name of the embedded schema in every assembly that compiles this code.</summary>
     public const string ResourceName = "ModelManifest.model-manifest.schema.json";

@@ -8,7 +8,7 @@ namespace ModelManifest.Reading;
 /// never throws: every problem is a located <see cref="ManifestDiagnostic"/>. Shared by the runtime library,
 /// the CLI and the generator (netstandard2.0, no package dependency).
 /// </summary>
-public static class ManifestSyntaxReader
+internal static class ManifestSyntaxReader
 {
     /// <summary>
     /// Reads one manifest. With <paramref name="resolveReferences"/> its asset references must resolve within

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace ModelManifest.Reading;
 
 /// <summary>A manifest read to a validated syntax tree: what the generator and the runtime binder start from.</summary>
-public sealed class ManifestSyntaxResult
+internal sealed class ManifestSyntaxResult
 {
     internal ManifestSyntaxResult(string? path, JsonObjectSyntax? root, SourceLineMap lines, List<ManifestDiagnostic> diagnostics, string? schemaVersion, bool validated = false)
     {

@@ -6,7 +6,7 @@ namespace ModelManifest.Reading;
 /// Decides whether an asset file name is one safe, portable path segment: it is joined to cache and
 /// bundle folders, so it must never climb out of them or mean a device on any OS.
 /// </summary>
-public static class SafeFileName
+internal static class SafeFileName
 {
     /// <summary>Longest accepted name (common file system limit).</summary>
     public const int MaxLength = 255;
@@ -42,6 +42,13 @@ public static class SafeFileName
             if (c < 0x20 || c == 0x7F)
             {
                 return "it contains the control character U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            // Bidi embeddings, overrides and isolates reorder what a listing shows ("gpt.exe" can display as
+            // "exe.tpg"), so a name could disguise itself as another one.
+            if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+            {
+                return "it contains the bidirectional control character U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + ", which disguises names in listings";
             }
 
             switch (c)

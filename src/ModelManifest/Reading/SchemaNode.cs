@@ -6,7 +6,7 @@ namespace ModelManifest.Reading;
 
 /// <summary>JSON types a schema allows, as flags.</summary>
 [Flags]
-public enum SchemaTypes
+internal enum SchemaTypes
 {
     /// <summary>No "type" keyword: any value.</summary>
     Any = 0,
@@ -30,7 +30,7 @@ public enum SchemaTypes
 /// One JSON Schema (draft-07) node, reduced to the keywords ModelManifest validates and generates from.
 /// Public because the generator derives the typed surface (properties, types, descriptions) from it.
 /// </summary>
-public sealed class SchemaNode
+internal sealed class SchemaNode
 {
     internal SchemaNode(string pointer) => Pointer = pointer;
 

@@ -10,7 +10,7 @@ namespace ModelManifest.Reading;
 /// Works on the syntax tree so every finding is located; skips values of the wrong type (the structural
 /// layer already reported them).
 /// </summary>
-public static class SemanticValidator
+internal static class SemanticValidator
 {
     /// <summary>Checks one manifest's own rules (everything but cross-file reference resolution).</summary>
     public static void Validate(JsonObjectSyntax root, string? path, SourceLineMap lines, List<ManifestDiagnostic> diagnostics)
@@ -89,11 +89,10 @@ public static class SemanticValidator
                     continue;
                 }
 
-                string? tag = reference.GetString("tag");
-                string key = FormatKey(id.Value, tag);
-                if (!knownAssets.Contains(key))
+                if (ManifestSetRules.CheckReference(knownAssets, modelId, id.Value, reference.GetString("tag")) is string message)
                 {
-                    Add(diagnostics, ManifestDiagnosticDescriptors.UnresolvedAssetReference, path, lines, reference.Span, modelId, key, DescribeNearMiss(knownAssets, id.Value, tag));
+                    diagnostics.Add(new ManifestDiagnostic(ManifestDiagnosticDescriptors.UnresolvedAssetReference, message, path, reference.Span,
+                        lines.GetPosition(reference.Span.Start), lines.GetPosition(reference.Span.End)));
                 }
             }
         }

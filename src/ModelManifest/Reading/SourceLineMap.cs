@@ -7,7 +7,7 @@ namespace ModelManifest.Reading;
 /// Maps character offsets of a text to line/column positions. Lines end where Roslyn's end them (\n, \r\n, \r,
 /// U+0085, U+2028, U+2029), so the CLI, the build task and the compiler report the same line for a finding.
 /// </summary>
-public sealed class SourceLineMap
+internal sealed class SourceLineMap
 {
     private readonly int[] _lineStarts;
     private readonly int _length;

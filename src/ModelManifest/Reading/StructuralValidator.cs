@@ -12,7 +12,7 @@ namespace ModelManifest.Reading;
 /// Every finding is located on the offending token. Unknown properties are warnings, never errors,
 /// so that manifests written for a newer minor still read.
 /// </summary>
-public sealed class StructuralValidator
+internal sealed class StructuralValidator
 {
     private readonly string? _path;
     private readonly SourceLineMap _lines;

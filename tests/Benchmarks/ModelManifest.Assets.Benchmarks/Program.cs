@@ -6,13 +6,13 @@ using System.Diagnostics;
 using System.Globalization;
 using ModelManifest;
 using ModelManifest.Assets;
-using ModelManifest.Assets.Tests.Infrastructure;
+using ModelManifest.Testing;
 
 var invariant = CultureInfo.InvariantCulture;
 switch (args[0])
 {
     case "make":
-        Console.WriteLine(TestFiles.WriteLarge(args[1], long.Parse(args[2], invariant), 42));
+        Console.WriteLine(TestContent.WriteLarge(args[1], long.Parse(args[2], invariant), 42));
         return 0;
     case "download":
         return await DownloadAsync(args[1], new Uri(args[2]), long.Parse(args[3], invariant), args[4], durable: args.Length < 6 || args[5] != "no-fsync");

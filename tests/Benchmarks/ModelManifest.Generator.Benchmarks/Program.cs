@@ -15,15 +15,21 @@ using ModelManifestGenerator = gen::ModelManifest.Generator.ModelManifestGenerat
 // cold   = a new driver (as a fresh compiler process would have), JIT already warm: median of several runs
 // warm   = the same driver after an unrelated .cs edit: must re-parse nothing (checked with step tracking)
 // share  = generator time / (generator + compile + emit) of a consumer project holding only the catalog and one file
+// --scale: compile cost per 1,000 models instead — a consumer compile (generator + compile + emit, one process,
+// JIT warm) of LargeManifestBuilder manifests with 1,000 (twice: the first warms the JIT) and 4,000 models (4,000 is the 8.4 MB), with
+// the generated source size and the bytes the compile allocated. Cost per 1,000 models = slope between 1,000 and 4,000.
+//   dotnet run -c Release --project tests/Benchmarks/ModelManifest.Generator.Benchmarks -- --scale
 const int Iterations = 7;
+if (args.Contains("--scale"))
+{
+    Scale.Run();
+    return;
+}
+
 string manifest = LargeManifest(1000);
 Console.WriteLine($"manifest: 1000 models, 3000 assets, {manifest.Length / 1024} KiB");
 
-var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-    .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
-    .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-    .Append(MetadataReference.CreateFromFile(typeof(ModelManifest.ModelInfo).Assembly.Location))
-    .ToList();
+var references = Scale.References();
 var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);
 SyntaxTree program = CSharpSyntaxTree.ParseText("namespace Bench; public static class P { public static ModelManifest.ModelInfo M => Models.Model0000; }", parseOptions, "/src/P.cs");
 CSharpCompilation compilation = CSharpCompilation.Create("Bench", new[] { program }, references,
@@ -181,5 +187,54 @@ sealed class Options : AnalyzerConfigOptionsProvider
             value = v ?? string.Empty;
             return found;
         }
+    }
+}
+
+static class Scale
+{
+    /// <summary>The framework and the runtime library: what a consumer project compiles against.</summary>
+    public static List<MetadataReference> References()
+        => ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .Append(MetadataReference.CreateFromFile(typeof(ModelManifest.ModelInfo).Assembly.Location))
+            .ToList();
+
+    public static void Run()
+    {
+        List<MetadataReference> references = References();
+        var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);
+        var results = new List<(int Models, double Ms, long Allocated, long SourceBytes)>();
+        foreach (int models in new[] { 1000, 1000, 4000 })
+        {
+            string text = ModelManifest.Testing.LargeManifestBuilder.Build(models, models * 6);
+            SyntaxTree program = CSharpSyntaxTree.ParseText("namespace Bench; public static class P { public static ModelManifest.ModelInfo M => Models.Model0; }", parseOptions, "/src/P.cs");
+            CSharpCompilation compilation = CSharpCompilation.Create("Bench", new[] { program }, references,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            GC.Collect();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            var sw = Stopwatch.StartNew();
+            CSharpGeneratorDriver.Create(new[] { new ModelManifestGenerator().AsSourceGenerator() }, new AdditionalText[] { new Text("/p/large.models.json", text) }, parseOptions, new Options())
+                .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+            using var stream = new MemoryStream();
+            var emit = output.Emit(stream);
+            double ms = sw.Elapsed.TotalMilliseconds;
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            var errors = emit.Diagnostics.Concat(diagnostics).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            if (!emit.Success || errors.Count > 0)
+            {
+                throw new InvalidOperationException(errors.Count + " errors, first: " + string.Join("\n", errors.Take(3)));
+            }
+
+            long sourceBytes = output.SyntaxTrees.Last().Length;
+            Console.WriteLine($"{models,5} models, manifest {Encoding.UTF8.GetByteCount(text) / 1024.0 / 1024.0:F1} MB: compile + emit {ms:F0} ms, allocated {allocated / 1024.0 / 1024.0:F0} MB, generated source {sourceBytes / 1024.0 / 1024.0:F1} MB (chars), 0 errors");
+            results.Add((models, ms, allocated, sourceBytes));
+        }
+
+        var small = results[1];
+        var large = results[^1];
+        double per1000 = (large.Ms - small.Ms) / ((large.Models - small.Models) / 1000.0);
+        double mbPer1000 = (large.Allocated - small.Allocated) / 1024.0 / 1024.0 / ((large.Models - small.Models) / 1000.0);
+        Console.WriteLine($"cost per 1,000 models (slope 1,000 → {large.Models}): {per1000:F0} ms, {mbPer1000:F0} MB allocated");
     }
 }

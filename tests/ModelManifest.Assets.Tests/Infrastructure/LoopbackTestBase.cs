@@ -12,7 +12,7 @@ public abstract class LoopbackTestBase : IAsyncLifetime
     /// <summary>Serves fresh content over HTTP and registers that server as the manager's only source.</summary>
     protected (byte[] Content, AssetInfo Asset, ServedFile Served) ServeOverHttp(int size, int seed, Action<HttpAssetSourceOptions>? configure = null)
     {
-        var content = TestFiles.Bytes(size, seed);
+        var content = TestContent.Bytes(size, seed);
         var asset = TestFiles.Asset(content);
         var served = Server.Add(asset.FileName, content);
         Engine.Manager.AddSource(Engine.Http(Server.BaseUrl, configure: configure));

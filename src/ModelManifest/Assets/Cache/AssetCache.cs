@@ -305,7 +305,7 @@ public sealed class AssetCache
     {
         if (!AssetValidator.IsSha256(sha256))
         {
-            throw new AssetException(AssetErrorCodes.InvalidAsset, $"'{AssetValidator.Printable(sha256)}' is not a sha256 digest (64 lowercase hexadecimal characters).");
+            throw new AssetException(AssetDiagnosticIds.InvalidAsset, $"'{AssetValidator.Printable(sha256)}' is not a sha256 digest (64 lowercase hexadecimal characters).");
         }
     }
 }

@@ -46,7 +46,7 @@ internal sealed class CacheWriter
                 if (diskFull)
                 {
                     // Not the source's fault and no other source can help: stop at once, and give the space back.
-                    throw new AssetException(AssetErrorCodes.DiskFull, $"Asset '{asset.Key}' ({asset.Size} bytes): the cache volume is full ({AssetValidator.Printable(e.Message)}); the partial download was removed. Free space, prune the cache, or move it with {AssetCache.EnvironmentVariable}.", asset.Key, innerException: e);
+                    throw new AssetException(AssetDiagnosticIds.DiskFull, $"Asset '{asset.Key}' ({asset.Size} bytes): the cache volume is full ({AssetValidator.Printable(e.Message)}); the partial download was removed. Free space, prune the cache, or move it with {AssetCache.EnvironmentVariable}.", asset.Key, innerException: e);
                 }
 
                 throw;
@@ -66,7 +66,7 @@ internal sealed class CacheWriter
                 continue;
             }
 
-            throw new AssetSourceException(AssetErrorCodes.HashMismatch, $"delivered bytes with sha256 {actual}, expected {asset.Sha256}; nothing was cached.");
+            throw new AssetSourceException(AssetDiagnosticIds.HashMismatch, $"delivered bytes with sha256 {actual}, expected {asset.Sha256}; nothing was cached.");
         }
     }
 
@@ -130,7 +130,7 @@ internal sealed class CacheWriter
                 {
                     if (content.Offset != 0)
                     {
-                        throw new AssetSourceException(AssetErrorCodes.TransportError, $"asked to resume at byte {offset}, the source started at byte {content.Offset}.");
+                        throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"asked to resume at byte {offset}, the source started at byte {content.Offset}.");
                     }
 
                     // The source can only deliver the whole file: restart cleanly.
@@ -143,7 +143,7 @@ internal sealed class CacheWriter
                 offset = await CopyAsync(content.Stream, file, hash, offset, asset.Size, progress, cancellationToken).ConfigureAwait(false);
                 if (offset < asset.Size)
                 {
-                    throw new AssetSourceException(AssetErrorCodes.TransportError, $"the transfer ended after {offset} of {asset.Size} bytes.", isTransient: true);
+                    throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"the transfer ended after {offset} of {asset.Size} bytes.", isTransient: true);
                 }
             }
             catch (Exception e) when (IsTransient(e, cancellationToken))
@@ -154,7 +154,7 @@ internal sealed class CacheWriter
                 if (failures > _options.MaxResumeAttempts)
                 {
                     throw e as AssetSourceException
-                        ?? new AssetSourceException(AssetErrorCodes.TransportError, $"gave up after {failures} attempts at byte {offset} of {asset.Size}: {e.Message}", innerException: e);
+                        ?? new AssetSourceException(AssetDiagnosticIds.TransportError, $"gave up after {failures} attempts at byte {offset} of {asset.Size}: {e.Message}", innerException: e);
                 }
 
                 var delay = Backoff.Delay(_options.RetryDelay, failures);
@@ -187,7 +187,7 @@ internal sealed class CacheWriter
 
                 if (offset + read > size)
                 {
-                    throw new AssetSourceException(AssetErrorCodes.SizeMismatch, $"delivered more than the expected {size} bytes.");
+                    throw new AssetSourceException(AssetDiagnosticIds.SizeMismatch, $"delivered more than the expected {size} bytes.");
                 }
 
                 pending = FillAsync(input, next, cancellationToken);

@@ -24,12 +24,12 @@ public sealed class AssetMaterializer
     {
         if (!AssetValidator.IsSafeFileName(fileName))
         {
-            throw new AssetException(AssetErrorCodes.InvalidAsset, $"'{AssetValidator.Printable(fileName)}' is not a safe file name.");
+            throw new AssetException(AssetDiagnosticIds.InvalidAsset, $"'{AssetValidator.Printable(fileName)}' is not a safe file name.");
         }
 
         Directory.CreateDirectory(targetDirectory);
         var target = AssetValidator.CombineInside(targetDirectory, fileName)
-            ?? throw new AssetException(AssetErrorCodes.InvalidAsset, $"'{AssetValidator.Printable(fileName)}' would leave the target folder.");
+            ?? throw new AssetException(AssetDiagnosticIds.InvalidAsset, $"'{AssetValidator.Printable(fileName)}' would leave the target folder.");
         var volumes = (VolumeOf(blobPath), VolumeOf(target));
         var plan = mode switch
         {
@@ -66,7 +66,7 @@ public sealed class AssetMaterializer
             NoFollowFile.Delete(temp);
         }
 
-        throw new AssetException(AssetErrorCodes.MaterializeFailed, $"Could not place '{fileName}' into '{targetDirectory}' by {string.Join(", ", plan)}: {lastError}");
+        throw new AssetException(AssetDiagnosticIds.MaterializeFailed, $"Could not place '{fileName}' into '{targetDirectory}' by {string.Join(", ", plan)}: {lastError}");
     }
 
     /// <summary>Returns null on success, else why the mode is impossible here.</summary>

@@ -71,7 +71,7 @@ public sealed class AssetProvider
         if (task.IsFaulted)
         {
             var error = task.Exception!.InnerException as AssetException
-                ?? new AssetException(AssetErrorCodes.TransportError, task.Exception.InnerException!.Message, asset.Key);
+                ?? new AssetException(AssetDiagnosticIds.TransportError, task.Exception.InnerException!.Message, asset.Key);
             return new AssetStatus(AssetState.Failed, null, 0, error);
         }
 
@@ -90,7 +90,7 @@ public sealed class AssetProvider
         var missing = model.Assets.Where(r => !byKey.ContainsKey(r.Key)).Select(r => r.Key.ToString()).ToList();
         if (missing.Count > 0)
         {
-            throw new AssetException(AssetErrorCodes.NotFoundInAnySource, $"Model '{model.Id}' {model.Version} references assets no manifest describes: {string.Join(", ", missing)}.");
+            throw new AssetException(AssetDiagnosticIds.NotFoundInAnySource, $"Model '{model.Id}' {model.Version} references assets no manifest describes: {string.Join(", ", missing)}.");
         }
 
         var keys = model.Assets.Select(r => r.Key).Distinct().ToList();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using ModelManifest.IO;
 
 namespace ModelManifest.Assets;
 
@@ -85,8 +86,8 @@ public sealed class HttpManifestSource : IManifestSource, IDisposable
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             var document = Parse(body);
             Directory.CreateDirectory(Path.GetDirectoryName(_cacheFile)!);
-            WriteAtomically(_cacheFile, body);
-            WriteAtomically(etagFile, System.Text.Encoding.UTF8.GetBytes(response.Headers.ETag?.ToString() ?? string.Empty));
+            AtomicFile.WriteAllBytes(_cacheFile, body);
+            AtomicFile.WriteAllText(etagFile, response.Headers.ETag?.ToString() ?? string.Empty);
             return document;
         }
     }
@@ -106,11 +107,4 @@ public sealed class HttpManifestSource : IManifestSource, IDisposable
     }
 
     private ManifestDocument Parse(byte[] utf8) => ManifestText.Parse(ManifestReader.Read(utf8, Name), Name);
-
-    private static void WriteAtomically(string path, byte[] content)
-    {
-        var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        File.WriteAllBytes(temp, content);
-        File.Move(temp, path, overwrite: true);
-    }
 }

@@ -1,3 +1,5 @@
+using ModelManifest.IO;
+
 namespace ModelManifest.Assets;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed record BundleIndex
     [JsonPropertyName("assets")]
     public IReadOnlyList<BundleIndexEntry> Assets { get; init; } = Array.Empty<BundleIndexEntry>();
 
-    /// <summary>Reads and validates an index file. Throws <see cref="AssetException"/> (<see cref="AssetErrorCodes.InvalidBundleIndex"/>) when malformed.</summary>
+    /// <summary>Reads and validates an index file. Throws <see cref="AssetException"/> (<see cref="AssetDiagnosticIds.InvalidBundleIndex"/>) when malformed.</summary>
     public static BundleIndex Load(string path)
     {
         BundleIndex? index;
@@ -43,12 +45,12 @@ public sealed record BundleIndex
         }
         catch (JsonException e)
         {
-            throw new AssetException(AssetErrorCodes.InvalidBundleIndex, $"'{path}' is not a valid bundle index: {e.Message}", innerException: e);
+            throw new AssetException(AssetDiagnosticIds.InvalidBundleIndex, $"'{path}' is not a valid bundle index: {e.Message}", innerException: e);
         }
 
         if (index is null || index.FormatVersion != CurrentFormatVersion)
         {
-            throw new AssetException(AssetErrorCodes.InvalidBundleIndex, $"'{path}' has format version {index?.FormatVersion}; this reader understands {CurrentFormatVersion}.");
+            throw new AssetException(AssetDiagnosticIds.InvalidBundleIndex, $"'{path}' has format version {index?.FormatVersion}; this reader understands {CurrentFormatVersion}.");
         }
 
         foreach (var entry in index.Assets)
@@ -56,24 +58,18 @@ public sealed record BundleIndex
             if (entry is null || !AssetValidator.IsIdentifier(entry.Id) || (entry.Tag is not null && !AssetValidator.IsIdentifier(entry.Tag))
                 || !AssetValidator.IsSha256(entry.Sha256) || entry.Size < 0 || !IsSafeRelativePath(entry.Path))
             {
-                throw new AssetException(AssetErrorCodes.InvalidBundleIndex, $"'{path}' has an invalid entry '{AssetValidator.Printable(entry?.Id)}': id, tag, sha256, size and a relative path inside the bundle are required.");
+                throw new AssetException(AssetDiagnosticIds.InvalidBundleIndex, $"'{path}' has an invalid entry '{AssetValidator.Printable(entry?.Id)}': id, tag, sha256, size and a relative path inside the bundle are required.");
             }
         }
 
         return index;
     }
 
-    /// <summary>Writes the index atomically (temporary file, then rename).</summary>
-    public void Save(string path)
-    {
-        var temp = path + ".tmp";
-        using (var stream = File.Create(temp))
-        {
-            JsonSerializer.Serialize(stream, this, BundleIndexJsonContext.Default.BundleIndex);
-        }
+    /// <summary>Writes the index atomically (unique temporary file, then rename): concurrent writers never collide.</summary>
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, ToUtf8Bytes());
 
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>The index as the UTF-8 JSON that <see cref="Save"/> writes.</summary>
+    internal byte[] ToUtf8Bytes() => JsonSerializer.SerializeToUtf8Bytes(this, BundleIndexJsonContext.Default.BundleIndex);
 
     /// <summary>Whether <paramref name="path"/> is relative, '/'-separated, and made of safe segments only.</summary>
     public static bool IsSafeRelativePath(string? path) =>

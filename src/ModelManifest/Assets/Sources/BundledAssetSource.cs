@@ -83,7 +83,7 @@ public sealed class BundledAssetSource : IAssetSource
     /// <inheritdoc />
     public ValueTask<AssetContent> OpenReadAsync(AssetInfo asset, long offset, CancellationToken cancellationToken)
     {
-        var path = TryGetPath(asset) ?? throw new AssetSourceException(AssetErrorCodes.NotInSource, "the bundled file is gone.");
+        var path = TryGetPath(asset) ?? throw new AssetSourceException(AssetDiagnosticIds.NotInSource, "the bundled file is gone.");
         return ValueTask.FromResult(AssetContent.FromFile(path, offset));
     }
 }

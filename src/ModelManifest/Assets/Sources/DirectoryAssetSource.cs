@@ -52,7 +52,7 @@ public sealed class DirectoryAssetSource : IRangedAssetSource
     /// <inheritdoc />
     public ValueTask<AssetContent> OpenReadAsync(AssetInfo asset, long offset, CancellationToken cancellationToken)
     {
-        var path = Locate(asset) ?? throw new AssetSourceException(AssetErrorCodes.NotInSource, "the file is gone.");
+        var path = Locate(asset) ?? throw new AssetSourceException(AssetDiagnosticIds.NotInSource, "the file is gone.");
         return ValueTask.FromResult(AssetContent.FromFile(path, offset));
     }
 
@@ -60,7 +60,7 @@ public sealed class DirectoryAssetSource : IRangedAssetSource
     public ValueTask<AssetContent> OpenRangeAsync(AssetInfo asset, long offset, long length, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        var path = Locate(asset) ?? throw new AssetSourceException(AssetErrorCodes.NotInSource, "the file is gone.");
+        var path = Locate(asset) ?? throw new AssetSourceException(AssetDiagnosticIds.NotInSource, "the file is gone.");
         var whole = AssetContent.FromFile(path, offset);
         return ValueTask.FromResult(new AssetContent(whole.Stream, offset, length));
     }

@@ -31,7 +31,7 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
         {
             if (!baseUrl.IsAbsoluteUri || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps) || baseUrl.Query.Length > 0)
             {
-                throw new AssetException(AssetErrorCodes.InvalidUrlTemplate, $"The base URL '{Redactor.Url(baseUrl)}' must be an absolute http(s) URL without a query.");
+                throw new AssetException(AssetDiagnosticIds.InvalidUrlTemplate, $"The base URL '{Redactor.Url(baseUrl)}' must be an absolute http(s) URL without a query.");
             }
 
             _template = new UrlTemplate(options.PathTemplate);
@@ -77,7 +77,7 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
             }
         }
 
-        throw Fail(AssetErrorCodes.NotInSource, string.Join("; ", notHere) + ".", transient: false);
+        throw Fail(AssetDiagnosticIds.NotInSource, string.Join("; ", notHere) + ".", transient: false);
     }
 
     /// <summary>Releases the HTTP client.</summary>
@@ -128,7 +128,7 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
             {
                 if (attempt >= _options.MaxRetries || deadline.Elapsed >= _options.ResponseDeadline)
                 {
-                    throw Fail(AssetErrorCodes.TransportError, $"{Redactor.Url(url)}: {Describe(e)} (after {attempt + 1} attempts).", transient: false, e);
+                    throw Fail(AssetDiagnosticIds.TransportError, $"{Redactor.Url(url)}: {Describe(e)} (after {attempt + 1} attempts).", transient: false, e);
                 }
 
                 await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
@@ -149,14 +149,14 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
                 response.Dispose();
                 if (attempt >= _options.MaxRetries)
                 {
-                    throw Fail(AssetErrorCodes.TransportError, $"HTTP {status} at {Redactor.Url(url)} (after {attempt + 1} attempts).", transient: false);
+                    throw Fail(AssetDiagnosticIds.TransportError, $"HTTP {status} at {Redactor.Url(url)} (after {attempt + 1} attempts).", transient: false);
                 }
 
                 if (retryAfter is { } wait)
                 {
                     if (wait > _options.MaxRetryAfter)
                     {
-                        throw Fail(AssetErrorCodes.TransportError, $"HTTP {status} at {Redactor.Url(url)} asks to retry after {wait.TotalSeconds:0} s, longer than the {_options.MaxRetryAfter.TotalSeconds:0} s allowed.", transient: false);
+                        throw Fail(AssetDiagnosticIds.TransportError, $"HTTP {status} at {Redactor.Url(url)} asks to retry after {wait.TotalSeconds:0} s, longer than the {_options.MaxRetryAfter.TotalSeconds:0} s allowed.", transient: false);
                     }
 
                     await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
@@ -194,7 +194,7 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
                 if (range is null || range.From != offset || range.To != last || (range.Length is { } total && total != asset.Size)
                     || (response.Content.Headers.ContentLength is { } bodyLength && bodyLength != last - offset + 1))
                 {
-                    throw Fail(AssetErrorCodes.TransportError, $"{Redactor.Url(url)} answered a range request with a mismatching Content-Range '{range}'.", transient: false);
+                    throw Fail(AssetDiagnosticIds.TransportError, $"{Redactor.Url(url)} answered a range request with a mismatching Content-Range '{range}'.", transient: false);
                 }
 
                 start = offset;
@@ -204,14 +204,14 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
             {
                 if (response.Content.Headers.ContentLength is { } served && served != asset.Size)
                 {
-                    throw Fail(AssetErrorCodes.SizeMismatch, $"{Redactor.Url(url)} serves {served} bytes, the manifest says {asset.Size}.", transient: false);
+                    throw Fail(AssetDiagnosticIds.SizeMismatch, $"{Redactor.Url(url)} serves {served} bytes, the manifest says {asset.Size}.", transient: false);
                 }
 
                 start = 0;
             }
             else
             {
-                throw Fail(AssetErrorCodes.TransportError, $"unexpected HTTP {(int)response.StatusCode} at {Redactor.Url(url)}.", transient: false);
+                throw Fail(AssetDiagnosticIds.TransportError, $"unexpected HTTP {(int)response.StatusCode} at {Redactor.Url(url)}.", transient: false);
             }
 
             var body = response.Content.ReadAsStream();
@@ -250,7 +250,7 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
                 if (header?.Parameter is { } parameter && !parameter.All(c => c is >= ' ' and <= '~'))
                 {
                     // HttpClient would refuse it on every attempt; retrying cannot help, the setting is wrong.
-                    throw Fail(AssetErrorCodes.InvalidCredential, $"the {credential} holds characters that cannot be sent in an HTTP header (only printable ASCII can); check its value.", transient: false);
+                    throw Fail(AssetDiagnosticIds.InvalidCredential, $"the {credential} holds characters that cannot be sent in an HTTP header (only printable ASCII can); check its value.", transient: false);
                 }
 
                 request.Headers.Authorization = header;
@@ -275,7 +275,7 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
                 current = location.IsAbsoluteUri ? location : new Uri(current, location);
                 if (current.Scheme != Uri.UriSchemeHttp && current.Scheme != Uri.UriSchemeHttps)
                 {
-                    throw Fail(AssetErrorCodes.TransportError, $"redirected to a non-http URL from {Redactor.Url(url)}.", transient: false);
+                    throw Fail(AssetDiagnosticIds.TransportError, $"redirected to a non-http URL from {Redactor.Url(url)}.", transient: false);
                 }
 
                 continue;
@@ -284,7 +284,7 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
             return response;
         }
 
-        throw Fail(AssetErrorCodes.TransportError, $"more than {MaxRedirects} redirects from {Redactor.Url(url)}.", transient: false);
+        throw Fail(AssetDiagnosticIds.TransportError, $"more than {MaxRedirects} redirects from {Redactor.Url(url)}.", transient: false);
     }
 
     /// <summary>Credentials go only to the configured server (same scheme, host and port) — never across redirects or to hint hosts elsewhere.</summary>

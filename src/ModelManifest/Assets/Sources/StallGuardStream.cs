@@ -84,7 +84,7 @@ internal sealed class StallGuardStream : Stream
         var rate = _windowBytes / elapsed.TotalSeconds;
         if (rate < _minimumBytesPerSecond)
         {
-            throw new AssetSourceException(AssetErrorCodes.TransportError, $"too slow: {rate:0} bytes/s over {elapsed.TotalSeconds:0} s, below the minimum of {_minimumBytesPerSecond} bytes/s; giving up this source.");
+            throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"too slow: {rate:0} bytes/s over {elapsed.TotalSeconds:0} s, below the minimum of {_minimumBytesPerSecond} bytes/s; giving up this source.");
         }
 
         _windowStart = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -11,7 +11,7 @@ internal sealed class UrlTemplate
         var problem = FindProblem(template);
         if (problem is not null)
         {
-            throw new AssetException(AssetErrorCodes.InvalidUrlTemplate, $"The path template '{AssetValidator.Printable(template)}' is rejected: {problem}.");
+            throw new AssetException(AssetDiagnosticIds.InvalidUrlTemplate, $"The path template '{AssetValidator.Printable(template)}' is rejected: {problem}.");
         }
 
         _template = template;
@@ -31,7 +31,7 @@ internal sealed class UrlTemplate
         var url = new Uri(root, string.Join('/', segments));
         if (!url.AbsoluteUri.StartsWith(root.AbsoluteUri, StringComparison.Ordinal))
         {
-            throw new AssetException(AssetErrorCodes.InvalidUrlTemplate, $"Asset '{asset.Key}' would expand to a URL outside the base URL.");
+            throw new AssetException(AssetDiagnosticIds.InvalidUrlTemplate, $"Asset '{asset.Key}' would expand to a URL outside the base URL.");
         }
 
         return url;

@@ -318,13 +318,13 @@ internal sealed class SplitDownload
                 if (content.Offset != start + before || content.Length != length - before)
                 {
                     var answered = content.Length is { } n ? $"bytes {content.Offset}-{content.Offset + n - 1}" : $"everything from byte {content.Offset}";
-                    throw new AssetSourceException(AssetErrorCodes.TransportError, $"asked for bytes {start + before}-{start + length - 1}, the source answered with {answered}.");
+                    throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"asked for bytes {start + before}-{start + length - 1}, the source answered with {answered}.");
                 }
 
                 await CopyAsync(content.Stream, part, start, length, buffer, cancellationToken).ConfigureAwait(false);
                 if (Volatile.Read(ref _partBytes[part]) < length)
                 {
-                    throw new AssetSourceException(AssetErrorCodes.TransportError, $"the range from byte {start + before} ended at byte {start + Volatile.Read(ref _partBytes[part])} of {start + length}.", isTransient: true);
+                    throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"the range from byte {start + before} ended at byte {start + Volatile.Read(ref _partBytes[part])} of {start + length}.", isTransient: true);
                 }
             }
             catch (Exception e) when (CacheWriter.IsTransient(e, cancellationToken))
@@ -333,7 +333,7 @@ internal sealed class SplitDownload
                 if (failures > _options.MaxResumeAttempts)
                 {
                     throw e as AssetSourceException
-                        ?? new AssetSourceException(AssetErrorCodes.TransportError, $"gave up after {failures} attempts at byte {start + Volatile.Read(ref _partBytes[part])} of {_asset.Size}: {e.Message}", innerException: e);
+                        ?? new AssetSourceException(AssetDiagnosticIds.TransportError, $"gave up after {failures} attempts at byte {start + Volatile.Read(ref _partBytes[part])} of {_asset.Size}: {e.Message}", innerException: e);
                 }
 
                 var delay = Backoff.Delay(_options.RetryDelay, failures);

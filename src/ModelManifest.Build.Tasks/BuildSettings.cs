@@ -1,0 +1,225 @@
+using System.Text.RegularExpressions;
+using Microsoft.Build.Framework;
+using ModelManifest.Assets;
+
+namespace ModelManifest.Build.Tasks;
+
+/// <summary>
+/// The task's properties and <c>ModelAssetSource</c> items, checked before anything is read or fetched: every bad value
+/// is one MM11xx error (or warning, where the build can still do its job) that names the item or property, the value,
+/// and what to write instead. Nothing here opens a connection.
+/// </summary>
+internal sealed partial class BuildSettings
+{
+    private static readonly string[] Booleans = ["true", "false"];
+
+    private BuildSettings(LinkMode linkMode, bool fullVerify, bool offline, bool useUrlHints)
+    {
+        LinkMode = linkMode;
+        FullVerify = fullVerify;
+        Offline = offline;
+        UseUrlHints = useUrlHints;
+    }
+
+    public LinkMode LinkMode { get; }
+
+    public bool FullVerify { get; }
+
+    public bool Offline { get; }
+
+    public bool UseUrlHints { get; }
+
+    /// <summary>Checks every property and source item; returns <see langword="null"/> after logging the errors found.</summary>
+    public static BuildSettings? Read(ResolveModelAssets task, BuildLog log)
+    {
+        int errors = 0;
+        var linkMode = ParseChoice(task.LinkMode, Names.LinkModeProperty, LinkMode.Auto, log, ref errors);
+        var verify = ParseChoice(task.Verify, Names.VerifyProperty, VerifyMode.Fast, log, ref errors);
+        bool offline = ParseBoolean(task.Offline, Names.OfflineProperty, false, log, ref errors);
+        bool hints = ParseBoolean(task.UseUrlHints, Names.UseUrlHintsProperty, true, log, ref errors);
+        string folder = task.BundleDirectory.Replace('\\', '/');
+        if (Path.IsPathRooted(task.BundleDirectory) || folder.Split('/').Contains(".."))
+        {
+            errors++;
+            log.Error(BuildDiagnosticIds.InvalidProperty,
+                $"{Names.BundleDirectoryProperty} '{task.BundleDirectory}' must be a folder below the output folder; write a relative path such as 'models'.");
+        }
+
+        foreach (ITaskItem item in task.Sources)
+        {
+            errors += CheckSource(item, log);
+        }
+
+        return errors == 0 ? new BuildSettings(linkMode, verify == VerifyMode.Full, offline, hints) : null;
+    }
+
+    /// <summary>Checks one <c>ModelAssetSource</c> item; returns how many errors it logged (warnings do not count).</summary>
+    private static int CheckSource(ITaskItem item, BuildLog log)
+    {
+        int errors = 0;
+        string spec = item.ItemSpec;
+        string name = $"{Names.SourceItem} '{spec}'";
+        string priority = item.GetMetadata(Names.Priority);
+        if (priority.Length > 0 && !int.TryParse(priority, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            errors++;
+            log.Error(BuildDiagnosticIds.InvalidSource, $"{name}: {Names.Priority} '{priority}' is not an integer; write a whole number such as 10 (lower is asked first).");
+        }
+
+        string type = item.GetMetadata(Names.Type);
+        if (type.Length > 0)
+        {
+            string assemblyFile = item.GetMetadata(Names.AssemblyFile);
+            if (assemblyFile.Length > 0 && !File.Exists(Path.GetFullPath(assemblyFile)))
+            {
+                errors++;
+                log.Error(BuildDiagnosticIds.CustomSourceFailed, $"{name}: {Names.AssemblyFile} '{assemblyFile}' does not exist; write the path of the built assembly that holds '{type}'.");
+            }
+
+            return errors;
+        }
+
+        Match scheme = UrlScheme().Match(spec);
+        bool isHttp = scheme.Success && (scheme.Groups[1].Value.Equals("http", StringComparison.OrdinalIgnoreCase) || scheme.Groups[1].Value.Equals("https", StringComparison.OrdinalIgnoreCase));
+        if (scheme.Success && !isHttp)
+        {
+            errors++;
+            log.Error(BuildDiagnosticIds.InvalidSource,
+                $"{name}: '{scheme.Groups[1].Value}://' is not a supported scheme; write an http:// or https:// URL, or a folder path.");
+            return errors;
+        }
+
+        if (isHttp)
+        {
+            errors += CheckHttp(item, name, log);
+            errors += NotFor(item, name, "folder", log, Names.Layout);
+        }
+        else
+        {
+            errors += CheckFolder(item, name, log);
+            errors += NotFor(item, name, "http(s) URL", log, Names.PathTemplate, Names.TokenEnvironmentVariable, Names.BasicAuthEnvironmentVariable);
+        }
+
+        return errors;
+    }
+
+    private static int CheckHttp(ITaskItem item, string name, BuildLog log)
+    {
+        int errors = 0;
+        string template = item.GetMetadata(Names.PathTemplate);
+        var options = new HttpAssetSourceOptions { UseUrlHints = false };
+        if (template.Length > 0)
+        {
+            options.PathTemplate = template;
+        }
+
+        try
+        {
+            options.BaseUrl = new Uri(item.ItemSpec, UriKind.Absolute);
+            new HttpAssetSource(options).Dispose(); // validates the base URL and the template, opens nothing
+        }
+        catch (UriFormatException)
+        {
+            errors++;
+            log.Error(BuildDiagnosticIds.InvalidSource, $"{name} is not a valid URL; write an absolute URL such as https://models.example.com/.");
+        }
+        catch (AssetException e)
+        {
+            errors++;
+            string hint = template.Length > 0
+                ? $"{Names.PathTemplate} '{template}': {e.Message} Write a path from the tokens {{id}}, {{tag}}, {{fileName}} and {{sha256}}, such as {{id}}/{{tag}}/{{fileName}}."
+                : e.Message + " Write the base URL without a query string.";
+            log.Error(BuildDiagnosticIds.InvalidSource, $"{name}: {hint}");
+        }
+
+        foreach (string metadata in new[] { Names.TokenEnvironmentVariable, Names.BasicAuthEnvironmentVariable })
+        {
+            string variable = item.GetMetadata(metadata);
+            if (variable.Length > 0 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
+            {
+                log.Warning(BuildDiagnosticIds.CredentialVariableUnset,
+                    $"{name}: {metadata} names the environment variable '{variable}', which is not set; requests go without credentials. Set '{variable}' before the build, or remove {metadata}.");
+            }
+        }
+
+        return errors;
+    }
+
+    private static int CheckFolder(ITaskItem item, string name, BuildLog log)
+    {
+        int errors = 0;
+        string layout = item.GetMetadata(Names.Layout);
+        if (layout.Length > 0 && !(Enum.TryParse(layout, ignoreCase: true, out DirectoryLayout parsed) && parsed != 0 && (parsed & ~DirectoryLayout.All) == 0 && !char.IsDigit(layout.TrimStart()[0])))
+        {
+            errors++;
+            log.Error(BuildDiagnosticIds.InvalidSource, $"{name}: {Names.Layout} '{layout}' is not a folder layout; write one or more of {string.Join(", ", Enum.GetNames<DirectoryLayout>())} (comma-separated).");
+        }
+
+        string full = item.GetMetadata("FullPath");
+        if (!Directory.Exists(full))
+        {
+            log.Warning(BuildDiagnosticIds.SourceFolderMissing,
+                $"{name}: the folder '{full}' does not exist, so this source serves nothing. Create it, fix the path, or add Condition=\"Exists('{item.ItemSpec}')\" to the item when only some machines have it.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Metadata that only means something for the other kind of source: an error, so a typo never goes unnoticed.</summary>
+    private static int NotFor(ITaskItem item, string name, string kind, BuildLog log, params string[] metadataNames)
+    {
+        int errors = 0;
+        foreach (string metadata in metadataNames.Where(m => item.GetMetadata(m).Length > 0))
+        {
+            errors++;
+            log.Error(BuildDiagnosticIds.InvalidSource, $"{name}: {metadata} applies only to a source that is a {kind}; remove it from this item.");
+        }
+
+        return errors;
+    }
+
+    private static T ParseChoice<T>(string value, string property, T fallback, BuildLog log, ref int errors)
+        where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (Enum.TryParse(value.Trim(), ignoreCase: true, out T parsed) && Enum.IsDefined(parsed) && !char.IsDigit(value.Trim()[0]))
+        {
+            return parsed;
+        }
+
+        errors++;
+        log.Error(BuildDiagnosticIds.InvalidProperty, $"{property} '{value}' is not a valid value; write one of {string.Join(", ", Enum.GetNames<T>())}.");
+        return fallback;
+    }
+
+    private static bool ParseBoolean(string value, string property, bool fallback, BuildLog log, ref int errors)
+    {
+        switch (value.Trim().ToLowerInvariant())
+        {
+            case "":
+                return fallback;
+            case "true" or "1" or "yes" or "on":
+                return true;
+            case "false" or "0" or "no" or "off":
+                return false;
+            default:
+                errors++;
+                log.Error(BuildDiagnosticIds.InvalidProperty, $"{property} '{value}' is not a valid value; write {string.Join(" or ", Booleans)}.");
+                return fallback;
+        }
+    }
+
+    /// <summary>"scheme://" at the start: a URL, as opposed to a folder (a drive letter has one letter and no "//").</summary>
+    [GeneratedRegex(@"^([A-Za-z][A-Za-z0-9+.\-]+)://")]
+    private static partial Regex UrlScheme();
+
+    private enum VerifyMode
+    {
+        Fast,
+        Full,
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text.RegularExpressions;
+
+namespace ModelManifest.Assets;
+
+/// <summary>
+/// The one place a source <em>location</em> (what a user writes after <c>--source</c>, in a <c>ModelAssetSource</c> item or
+/// in configuration) becomes an <see cref="IAssetSource"/>. The CLI, the MSBuild task and the DI companion all build
+/// their sources here, so every front end accepts the same forms with the same settings and the same errors.
+/// </summary>
+/// <remarks>
+/// <para>Forms: <c>http://…</c> and <c>https://…</c> (an <see cref="HttpAssetSource"/> below that base URL);
+/// <c>file:///folder</c>, an absolute folder path or a relative one (a <see cref="DirectoryAssetSource"/>; relative to
+/// <c>baseDirectory</c>, by default the current directory).</para>
+/// <para>New kinds of source (s3://, azblob://, oci://, hf://, a registry) plug in as one more row of the scheme table.
+/// Anything that looks like a URL (<c>scheme:</c> with a scheme of two or more letters) but has no row is rejected with
+/// <see cref="AssetDiagnosticIds.InvalidSourceLocation"/>: a typo such as <c>htp://</c> or a kind this version does not know
+/// must never quietly become a folder that holds nothing. A folder whose name contains a colon is written <c>./a:b</c>.</para>
+/// <para>A folder that does not exist is accepted, not an error: mounts and mirrors appear later, offline builds
+/// legitimately name absent folders, and the folder source then answers "not in source" for every asset, naming the
+/// folder in the attempt list of the final error.</para>
+/// <para>Settings (case-insensitive keys, unknown keys ignored so MSBuild items can carry their own):
+/// <see cref="LayoutKey"/> for folders; <see cref="PathTemplateKey"/>, <see cref="TokenEnvironmentVariableKey"/> and
+/// <see cref="BasicAuthEnvironmentVariableKey"/> for HTTP. Credentials are named by environment variable, never given
+/// inline, and locations are printed redacted.</para>
+/// </remarks>
+internal static partial class AssetSourceFactory
+{
+    /// <summary>Folder layouts to try: a comma-separated list of <see cref="DirectoryLayout"/> names (default: all).</summary>
+    public const string LayoutKey = "Layout";
+
+    /// <summary>The HTTP path template below the base URL (see <see cref="HttpAssetSourceOptions.PathTemplate"/>).</summary>
+    public const string PathTemplateKey = "PathTemplate";
+
+    /// <summary>Environment variable holding a bearer token for an HTTP source.</summary>
+    public const string TokenEnvironmentVariableKey = "TokenEnvironmentVariable";
+
+    /// <summary>Environment variable holding <c>user:password</c> for HTTP basic authentication.</summary>
+    public const string BasicAuthEnvironmentVariableKey = "BasicAuthEnvironmentVariable";
+
+    /// <summary>Priority of the manifests' own URL hints: after every configured source.</summary>
+    public const int UrlHintPriority = int.MaxValue;
+
+    /// <summary>The scheme table: each supported URL scheme and how its source is built. Add new kinds here.</summary>
+    private static readonly Dictionary<string, Func<SourceLocation, IAssetSource>> Builders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["http"] = Http,
+        ["https"] = Http,
+        ["file"] = FileUrl,
+    };
+
+    /// <summary>The forms a location may take, for error messages.</summary>
+    internal const string SupportedForms = "a folder path, file:///folder, http://host/path or https://host/path";
+
+    /// <summary>Builds the source a location names.</summary>
+    /// <param name="location">A folder path or a URL of a supported scheme.</param>
+    /// <param name="settings">Settings of the source (see the remarks of this class), or <see langword="null"/>.</param>
+    /// <param name="baseDirectory">Folder that a relative folder path is relative to; by default the current directory.</param>
+    /// <exception cref="AssetException"><see cref="AssetDiagnosticIds.InvalidSourceLocation"/>: unsupported scheme, malformed URL or invalid setting.</exception>
+    public static IAssetSource Create(string location, IReadOnlyDictionary<string, string>? settings = null, string? baseDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var source = new SourceLocation(location.Trim(), new Settings(settings));
+        if (source.Text.Length == 0)
+        {
+            throw Invalid(source, "is empty");
+        }
+
+        if (UrlScheme().Match(source.Text) is not { Success: true } match)
+        {
+            return Folder(source, Path.GetFullPath(source.Text, baseDirectory ?? Directory.GetCurrentDirectory()));
+        }
+
+        string scheme = match.Groups["scheme"].Value;
+        if (!Builders.TryGetValue(scheme, out var build))
+        {
+            throw Invalid(source, $"uses the scheme '{scheme}:', which this version does not support");
+        }
+
+        if (!match.Groups["slashes"].Success)
+        {
+            throw Invalid(source, $"is missing '//' after '{scheme}:'");
+        }
+
+        return build(source);
+    }
+
+    /// <summary>The source that downloads from the URLs the manifests themselves list, asked after every configured source.</summary>
+    public static HttpAssetSource CreateUrlHints() => new(new HttpAssetSourceOptions { UseUrlHints = true, Name = "manifest urls" });
+
+    private static HttpAssetSource Http(SourceLocation source)
+    {
+        if (!Uri.TryCreate(source.Text, UriKind.Absolute, out Uri? url) || url.Host.Length == 0)
+        {
+            throw Invalid(source, "is not a valid URL");
+        }
+
+        // A base URL names a folder on the server: without the slash, relative resolution would drop its last segment.
+        var options = new HttpAssetSourceOptions
+        {
+            BaseUrl = url.AbsolutePath.EndsWith('/') ? url : new UriBuilder(url) { Path = url.AbsolutePath + "/" }.Uri,
+            UseUrlHints = false,
+        };
+        if (source.Settings[PathTemplateKey] is { } template)
+        {
+            options.PathTemplate = template;
+        }
+
+        if (source.Settings[TokenEnvironmentVariableKey] is { } token)
+        {
+            options.Credential = HttpCredential.BearerFromEnvironment(token);
+        }
+        else if (source.Settings[BasicAuthEnvironmentVariableKey] is { } basic)
+        {
+            options.Credential = HttpCredential.BasicFromEnvironment(basic);
+        }
+
+        return new HttpAssetSource(options);
+    }
+
+    private static DirectoryAssetSource FileUrl(SourceLocation source)
+    {
+        if (!Uri.TryCreate(source.Text, UriKind.Absolute, out Uri? url) || !url.IsFile
+            || (url.Host.Length > 0 && !string.Equals(url.Host, "localhost", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw Invalid(source, "is not an absolute file URL (file:///folder)");
+        }
+
+        return Folder(source, url.LocalPath);
+    }
+
+    private static DirectoryAssetSource Folder(SourceLocation source, string root)
+    {
+        var layout = DirectoryLayout.All;
+        if (source.Settings[LayoutKey] is { } value && !Enum.TryParse(value, ignoreCase: true, out layout))
+        {
+            throw Invalid(source, $"has {LayoutKey} '{value}', which is not one of {string.Join(", ", Enum.GetNames<DirectoryLayout>())}");
+        }
+
+        return new DirectoryAssetSource(root, layout);
+    }
+
+    private static AssetException Invalid(SourceLocation source, string problem) =>
+        new(AssetDiagnosticIds.InvalidSourceLocation, $"The source location '{source.Printable}' {problem}. A source is {SupportedForms}.");
+
+    /// <summary>A scheme of two or more characters then ':' (one letter is a Windows drive), and whether '//' follows.</summary>
+    [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+):(?<slashes>//)?", RegexOptions.CultureInvariant)]
+    private static partial Regex UrlScheme();
+
+    /// <summary>User info after "scheme://" (which may be a credential), for redaction without trusting a URL parser.</summary>
+    [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+)://[^/?#@]*@", RegexOptions.CultureInvariant)]
+    private static partial Regex UserInfo();
+
+    private sealed record SourceLocation(string Text, Settings Settings)
+    {
+        /// <summary>The location without user info or query (presigned signatures), which may hold credentials.</summary>
+        public string Printable
+        {
+            get
+            {
+                if (!UrlScheme().IsMatch(Text))
+                {
+                    return Text;
+                }
+
+                int query = Text.IndexOf('?', StringComparison.Ordinal);
+                string text = query < 0 ? Text : Text[..query] + "?REDACTED";
+                return UserInfo().Replace(text, "${scheme}://");
+            }
+        }
+    }
+
+    /// <summary>Case-insensitive settings where an empty value counts as absent (MSBuild's unset metadata is empty).</summary>
+    private sealed class Settings(IReadOnlyDictionary<string, string>? values)
+    {
+        private readonly Dictionary<string, string> _values = values is null
+            ? new(StringComparer.OrdinalIgnoreCase)
+            : new(values.Where(p => !string.IsNullOrWhiteSpace(p.Value)), StringComparer.OrdinalIgnoreCase);
+
+        public string? this[string key] => _values.TryGetValue(key, out string? value) ? value.Trim() : null;
+    }
+}
