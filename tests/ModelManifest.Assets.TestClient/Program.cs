@@ -18,7 +18,15 @@ var asset = new AssetInfo
     Sha256 = args[5],
 };
 using var http = new HttpAssetSource(new HttpAssetSourceOptions { BaseUrl = new Uri(args[1]), PathTemplate = "{fileName}", RetryDelay = TimeSpan.FromMilliseconds(50) });
-var manager = new AssetManager(new AssetCache(args[0]), new AssetManagerOptions { Logger = new StandardErrorLogger() });
+var options = new AssetManagerOptions { Logger = new StandardErrorLogger() };
+if (Environment.GetEnvironmentVariable("MM_TEST_PART_SIZE") is { } partSize)
+{
+    // Small parts, so a test can kill the process with some parts finished and some in flight.
+    options.Transfer.PartSize = long.Parse(partSize, CultureInfo.InvariantCulture);
+    options.Transfer.MinimumSplitSize = 2 * options.Transfer.PartSize;
+}
+
+var manager = new AssetManager(new AssetCache(args[0]), options);
 manager.AddSource(http);
 try
 {

@@ -35,6 +35,9 @@ public sealed class AssetManagerOptions
     /// </summary>
     public bool DurableWrites { get; set; } = true;
 
+    /// <summary>How large assets are split over several connections (sources that serve byte ranges only).</summary>
+    public TransferOptions Transfer { get; set; } = new();
+
     /// <summary>
     /// Receives the engine's messages (which source served an asset, failed attempts, resumes; never a credential).
     /// Defaults to <see cref="NullLogger.Instance"/>; the DI companion passes an <c>ILogger&lt;AssetManager&gt;</c>.

@@ -12,6 +12,8 @@ namespace ModelManifest.Assets;
 /// <para>Sources need not verify bytes: the engine hashes while streaming into the cache and treats a
 /// mismatch as this source's failure. Throw <see cref="AssetSourceException"/> to say why you failed;
 /// any other exception is recorded as a transport error and the next source is tried.</para>
+/// <para>A source that can serve byte ranges also implements <see cref="IRangedAssetSource"/>; large assets are then
+/// fetched over several connections at once.</para>
 /// <para>Implementations must be safe to call concurrently for different assets.</para>
 /// </remarks>
 public interface IAssetSource

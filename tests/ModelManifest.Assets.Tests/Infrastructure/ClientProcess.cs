@@ -35,7 +35,7 @@ public sealed class ClientProcess : IDisposable
     /// <summary>The user id the tests can run a client as, to see what another (non-root) user sees; null when not possible here.</summary>
     public static int? OtherUserId => Environment.UserName == "root" && File.Exists("/usr/bin/setpriv") ? 65534 : null;
 
-    public static ClientProcess Start(string cacheRoot, Uri baseUrl, AssetInfo asset, bool disableFileLocks = false, int? asUser = null)
+    public static ClientProcess Start(string cacheRoot, Uri baseUrl, AssetInfo asset, bool disableFileLocks = false, int? asUser = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = typeof(ClientProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestClientDll").Value!;
         Assert.True(File.Exists(dll), $"TestClient not built at {dll}");
@@ -45,6 +45,11 @@ public sealed class ClientProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         if (disableFileLocks)
         {
             // .NET then takes no OS lock for FileShare.None: what a network file system with broken locks looks like.

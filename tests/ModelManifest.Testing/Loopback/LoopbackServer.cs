@@ -16,6 +16,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     private long _bytesSent;
     private int _connections;
     private int _inFlight;
+    private int _maxInFlight;
 
     private LoopbackServer()
     {
@@ -30,6 +31,9 @@ public sealed class LoopbackServer : IAsyncDisposable
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     public int RequestCount => Requests.Count;
+
+    /// <summary>The most requests served at the same time: how many connections a client really used at once.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public static async Task<LoopbackServer> StartAsync()
     {
@@ -78,7 +82,12 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        Interlocked.Increment(ref _inFlight);
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var max = Volatile.Read(ref _maxInFlight); now > max; max = Volatile.Read(ref _maxInFlight))
+        {
+            Interlocked.CompareExchange(ref _maxInFlight, now, max);
+        }
+
         try
         {
             await ServeAsync(context);
@@ -136,7 +145,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             if (file.FailFirst > 0)
             {
                 file.FailFirst--;
-                context.Response.StatusCode = 503;
+                context.Response.StatusCode = file.FailStatus;
                 if (file.RetryAfter is not null)
                 {
                     context.Response.Headers.RetryAfter = file.RetryAfter;
@@ -147,19 +156,21 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
 
         long start = 0;
-        if (file.SupportsRange && record.Range.StartsWith("bytes=", StringComparison.Ordinal) && record.Range.EndsWith('-'))
+        var end = file.Length - 1;
+        if (file.SupportsRange && TryParseRange(record.Range, file.Length, out var from, out var to))
         {
-            start = long.Parse(record.Range["bytes=".Length..^1], System.Globalization.CultureInfo.InvariantCulture);
+            start = from;
+            end = to;
             if (file.WrongContentRange)
             {
                 start++;
             }
 
             context.Response.StatusCode = 206;
-            context.Response.Headers.ContentRange = $"bytes {start}-{file.Length - 1}/{file.Length}";
+            context.Response.Headers.ContentRange = $"bytes {start}-{end}/{file.Length}";
         }
 
-        context.Response.ContentLength = file.Length - start;
+        context.Response.ContentLength = end - start + 1;
         bool drop, stall;
         lock (file)
         {
@@ -180,9 +191,17 @@ public sealed class LoopbackServer : IAsyncDisposable
         stream.Position = start;
         var buffer = new byte[1 << 20];
         long sent = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var limit = file.TrickleDelay > TimeSpan.Zero ? 1 : buffer.Length;
+            if (sent >= end - start + 1)
+            {
+                return; // the whole range is sent (before any drop or stall point)
+            }
+
+            var limit = file.TrickleDelay > TimeSpan.Zero ? 1 : file.BytesPerSecondPerConnection > 0 ? 64 << 10 : buffer.Length;
+            limit = (int)Math.Min(limit, end - start + 1 - sent);
+
             if (drop)
             {
                 limit = (int)Math.Min(limit, file.DropAfterBytes - sent);
@@ -223,6 +242,12 @@ public sealed class LoopbackServer : IAsyncDisposable
                 }
             }
 
+            var at = file.WrongByteAt - (start + sent);
+            if (at >= 0 && at < read)
+            {
+                buffer[at] ^= 0x80;
+            }
+
             try
             {
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
@@ -236,6 +261,23 @@ public sealed class LoopbackServer : IAsyncDisposable
             sent += read;
             record.AddBytes(read);
             Interlocked.Add(ref _bytesSent, read);
+            if (file.BytesPerSecondPerConnection > 0)
+            {
+                // Pace this response only: a server (or CDN) that caps each connection, not the client's total.
+                var due = TimeSpan.FromSeconds((double)sent / file.BytesPerSecondPerConnection) - clock.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(due, context.RequestAborted);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }
+
             if (file.ChunkDelay > TimeSpan.Zero || file.TrickleDelay > TimeSpan.Zero)
             {
                 try
@@ -248,6 +290,36 @@ public sealed class LoopbackServer : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Parses <c>bytes=a-</c> and <c>bytes=a-b</c> (the forms the engine sends); anything else is served whole.</summary>
+    private static bool TryParseRange(string header, long length, out long from, out long to)
+    {
+        from = 0;
+        to = length - 1;
+        if (!header.StartsWith("bytes=", StringComparison.Ordinal) || header.Contains(',', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var dash = header.IndexOf('-', StringComparison.Ordinal);
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (dash < 0 || !long.TryParse(header["bytes=".Length..dash], System.Globalization.NumberStyles.None, culture, out from))
+        {
+            return false;
+        }
+
+        if (dash + 1 < header.Length)
+        {
+            if (!long.TryParse(header[(dash + 1)..], System.Globalization.NumberStyles.None, culture, out to))
+            {
+                return false;
+            }
+
+            to = Math.Min(to, length - 1);
+        }
+
+        return from <= to;
     }
 
     public async ValueTask DisposeAsync()

@@ -36,8 +36,17 @@ public sealed class ServedFile
     /// <summary>Flip every byte's lowest bit: right length, wrong content.</summary>
     public bool WrongBytes { get; set; }
 
-    /// <summary>Answer 503 to this many requests first.</summary>
+    /// <summary>Flip one bit of the byte at this position of the file, in every response that covers it (-1: none).</summary>
+    public long WrongByteAt { get; set; } = -1;
+
+    /// <summary>Pace each response to this many bytes per second (0: as fast as possible), as a server that caps every connection.</summary>
+    public long BytesPerSecondPerConnection { get; set; }
+
+    /// <summary>Answer <see cref="FailStatus"/> to this many requests first.</summary>
     public int FailFirst { get; set; }
+
+    /// <summary>The status of the <see cref="FailFirst"/> answers: 503 unless set (429: too many requests).</summary>
+    public int FailStatus { get; set; } = 503;
 
     /// <summary>Fixed status to answer (for example 404), or 0.</summary>
     public int Status { get; set; }
@@ -57,6 +66,6 @@ public sealed class ServedFile
     /// <summary>Send the body one byte at a time with this pause after each byte (a server that trickles but never stalls).</summary>
     public TimeSpan TrickleDelay { get; set; }
 
-    /// <summary>When set, sent as the Retry-After header with the <see cref="FailFirst"/> 503 answers.</summary>
+    /// <summary>When set, sent as the Retry-After header with the <see cref="FailFirst"/> answers.</summary>
     public string? RetryAfter { get; set; }
 }

@@ -27,6 +27,9 @@ internal sealed class CacheLayout
 
     public string PartialPath(string sha256) => BlobPath(sha256) + ".partial";
 
+    /// <summary>The finished parts of a split download (see <see cref="PartState"/>), beside its partial file.</summary>
+    public string PartsPath(string sha256) => BlobPath(sha256) + ".parts";
+
     public string LockPath(string sha256) => Path.Combine(LocksRoot, sha256 + ".lock");
 
     /// <summary>A name only this process uses: <c>&lt;sha&gt;.&lt;pid&gt;-&lt;random&gt;.tmp</c>.</summary>

@@ -68,6 +68,8 @@ internal sealed class CacheWriteProtocol
             SweepAbandoned(sha256);
         }
 
+        // A fresh file: what an earlier split download recorded does not describe it.
+        NoFollowFile.Delete(_layout.PartsPath(sha256));
         var path = _layout.NewPrivateTempPath(sha256);
         return new DownloadFile(path, new FileStream(NoFollowFile.CreateNew(path), FileAccess.ReadWrite, bufferSize: 0));
     }
@@ -101,6 +103,10 @@ internal sealed class CacheWriteProtocol
         }
 
         NoFollowFile.Delete(file.Path);
+        if (!keep)
+        {
+            NoFollowFile.Delete(_layout.PartsPath(sha256));
+        }
     }
 
     /// <summary>
@@ -120,6 +126,7 @@ internal sealed class CacheWriteProtocol
         }
 
         File.Move(file.Path, blob, overwrite: true);
+        NoFollowFile.Delete(_layout.PartsPath(sha256));
         if (FileIdentity.Of(blob) is { } published && ours is { } written && published.Inode == written.Inode && published.Device == written.Device)
         {
             _stamps.Write(sha256, published);
@@ -128,9 +135,16 @@ internal sealed class CacheWriteProtocol
         return blob;
     }
 
-    /// <summary>Bytes held by partial and in-progress downloads of a digest: the signal that a lock holder is making progress.</summary>
+    /// <summary>
+    /// Bytes held by partial and in-progress downloads of a digest: the signal that a lock holder is making progress. A
+    /// split download's file has its full length from the start, so the parts it has finished are counted too.
+    /// </summary>
     public long InProgressBytes(string sha256) =>
-        _layout.TemporaryFiles(sha256).Append(_layout.PartialPath(sha256)).Sum(f => FileIdentity.Of(f) is { IsRegular: true } i ? i.Size : 0);
+        _layout.TemporaryFiles(sha256).Append(_layout.PartialPath(sha256)).Sum(f => FileIdentity.Of(f) is { IsRegular: true } i ? i.Size : 0)
+        + (PartState.TryRead(_layout.PartsPath(sha256))?.DoneBytes ?? 0);
+
+    /// <summary>Where a split download of the digest records its finished parts.</summary>
+    public string PartsPath(string sha256) => _layout.PartsPath(sha256);
 
     /// <summary>Removes the temporary files of dead processes (and foreign objects under temporary names) for one digest.</summary>
     public int SweepAbandoned(string sha256) => _layout.TemporaryFiles(sha256).Where(CacheLayout.IsAbandoned).Count(NoFollowFile.Delete);

@@ -5,7 +5,8 @@ namespace ModelManifest.Assets;
 
 /// <summary>
 /// Streams one asset from one source into the cache: one pass that writes and hashes, resume from the bytes
-/// already on disk after a transient failure, size and sha256 checked before the atomic rename.
+/// already on disk after a transient failure, size and sha256 checked before the atomic rename. Large assets from
+/// sources that serve ranges go through a <see cref="SplitDownload"/> (several connections, one file) instead.
 /// </summary>
 internal sealed class CacheWriter
 {
@@ -36,7 +37,7 @@ internal sealed class CacheWriter
             long resumedFrom;
             try
             {
-                (actual, resumedFrom) = await TransferAsync(asset, source, file.Stream, progress, cancellationToken).ConfigureAwait(false);
+                (actual, resumedFrom) = await DownloadAsync(asset, source, file, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -69,7 +70,35 @@ internal sealed class CacheWriter
         }
     }
 
-    private async Task<(string Sha256, long ResumedFrom)> TransferAsync(AssetInfo asset, IAssetSource source, FileStream file, Action<long> progress, CancellationToken cancellationToken)
+    /// <summary>Split over several connections when the source serves ranges and the asset is large; otherwise (or when the source turns out not to) one stream.</summary>
+    private async Task<(string Sha256, long ResumedFrom)> DownloadAsync(AssetInfo asset, IAssetSource source, DownloadFile file, Action<long> progress, CancellationToken cancellationToken)
+    {
+        var partsPath = _cache.Protocol.PartsPath(asset.Sha256);
+        AssetContent? whole = null;
+        if (_options.Transfer.Splits(source, asset.Size))
+        {
+            var split = new SplitDownload(asset, (IRangedAssetSource)source, file, partsPath, _options, progress);
+            var (sha256, resumedFrom, content) = await split.RunAsync(cancellationToken).ConfigureAwait(false);
+            if (sha256 is not null)
+            {
+                _options.Log?.Invoke($"{asset.Key}: fetched from {source.Name} over up to {split.ConnectionsUsed} connections.");
+                return (sha256, resumedFrom);
+            }
+
+            whole = content;
+        }
+        else if (PartState.TryRead(partsPath) is { } parts && FileIdentity.Of(file.Stream.SafeFileHandle, file.Path) is { } identity
+            && parts.Describes(identity, asset.Size, parts.PartSize))
+        {
+            // A split download left this file: only its contiguous finished prefix is known to be written.
+            file.Stream.SetLength(parts.ContiguousPrefix);
+            NoFollowFile.Delete(partsPath);
+        }
+
+        return await TransferAsync(asset, source, file.Stream, whole, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(string Sha256, long ResumedFrom)> TransferAsync(AssetInfo asset, IAssetSource source, FileStream file, AssetContent? first, Action<long> progress, CancellationToken cancellationToken)
     {
         // Unbuffered (the protocol opens it so): writes are 1 MiB chunks, and bytes must reach the kernel so a killed process leaves a resumable file.
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -95,7 +124,8 @@ internal sealed class CacheWriter
             var before = offset;
             try
             {
-                await using var content = await source.OpenReadAsync(asset, offset, cancellationToken).ConfigureAwait(false);
+                await using var content = first ?? await source.OpenReadAsync(asset, offset, cancellationToken).ConfigureAwait(false);
+                first = null;
                 if (content.Offset != offset)
                 {
                     if (content.Offset != 0)
@@ -127,7 +157,7 @@ internal sealed class CacheWriter
                         ?? new AssetSourceException(AssetDiagnosticIds.TransportError, $"gave up after {failures} attempts at byte {offset} of {asset.Size}: {e.Message}", innerException: e);
                 }
 
-                var delay = _options.RetryDelay * Math.Pow(2, failures - 1);
+                var delay = Backoff.Delay(_options.RetryDelay, failures);
                 _options.Log?.Invoke($"{asset.Key}: {source.Name} failed at byte {offset} ({e.Message}); resuming in {delay.TotalMilliseconds:0} ms.");
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
@@ -187,7 +217,8 @@ internal sealed class CacheWriter
     private static Task<int> FillAsync(Stream input, byte[] buffer, CancellationToken cancellationToken) =>
         input.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).AsTask();
 
-    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
+    /// <summary>Whether resuming the same source may help: a dropped connection, a time-out, a truncated body — not a full disk or a wrong answer.</summary>
+    internal static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
     {
         AssetSourceException s => s.IsTransient,
         OperationCanceledException => !cancellationToken.IsCancellationRequested,

@@ -4,7 +4,7 @@ namespace ModelManifest.Assets;
 /// A local or mounted folder, such as a team mirror on a network share. Files are found by the configured
 /// <see cref="DirectoryLayout"/>s; a file whose size differs from the manifest is not offered.
 /// </summary>
-public sealed class DirectoryAssetSource : IAssetSource
+public sealed class DirectoryAssetSource : IRangedAssetSource
 {
     private readonly DirectoryLayout _layout;
 
@@ -54,6 +54,15 @@ public sealed class DirectoryAssetSource : IAssetSource
     {
         var path = Locate(asset) ?? throw new AssetSourceException(AssetDiagnosticIds.NotInSource, "the file is gone.");
         return ValueTask.FromResult(AssetContent.FromFile(path, offset));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<AssetContent> OpenRangeAsync(AssetInfo asset, long offset, long length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        var path = Locate(asset) ?? throw new AssetSourceException(AssetDiagnosticIds.NotInSource, "the file is gone.");
+        var whole = AssetContent.FromFile(path, offset);
+        return ValueTask.FromResult(new AssetContent(whole.Stream, offset, length));
     }
 
     private IEnumerable<string> Candidates(AssetInfo asset)

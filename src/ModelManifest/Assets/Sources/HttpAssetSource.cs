@@ -10,8 +10,12 @@ namespace ModelManifest.Assets;
 /// transient failures with back-off, treats 401/403/404/410 as "not here", follows redirects itself so that
 /// credentials never reach another host, and redacts URL query strings (presigned signatures) in every message.
 /// </summary>
-/// <remarks>Uses <see cref="HttpClient"/> defaults: the system proxy and the system trust store.</remarks>
-public sealed class HttpAssetSource : IAssetSource, IDisposable
+/// <remarks>
+/// Uses the system proxy and the system trust store, over one shared connection pool (HTTP/2 where the server offers
+/// it, no automatic decompression, <c>User-Agent: ModelManifest/&lt;version&gt;</c>). Serves byte ranges, so large
+/// assets are fetched over several connections at once.
+/// </remarks>
+public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
 {
     private const int MaxRedirects = 10;
     private readonly HttpAssetSourceOptions _options;
@@ -34,13 +38,7 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
         }
 
         Name = options.Name ?? (options.BaseUrl is { } u ? "http:" + Redactor.Url(u) : "http:url-hints");
-        var handler = options.Handler ?? new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        };
-        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _client = HttpTransport.CreateClient(options.Handler);
     }
 
     /// <inheritdoc />
@@ -51,12 +49,28 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
         ValueTask.FromResult(Candidates(asset).Count > 0 ? AssetAvailability.Yes() : AssetAvailability.No("no base URL and no usable URL hint."));
 
     /// <inheritdoc />
-    public async ValueTask<AssetContent> OpenReadAsync(AssetInfo asset, long offset, CancellationToken cancellationToken)
+    public ValueTask<AssetContent> OpenReadAsync(AssetInfo asset, long offset, CancellationToken cancellationToken) =>
+        OpenAsync(asset, offset, null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Sends <c>Range: bytes=offset-end</c> and trusts only a 206 whose <c>Content-Range</c> is exactly that range of a file
+    /// of the asset's size. A 200 (a server that ignores ranges) is handed back as the whole asset, so none of its bytes
+    /// are wasted.
+    /// </remarks>
+    public ValueTask<AssetContent> OpenRangeAsync(AssetInfo asset, long offset, long length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        return OpenAsync(asset, offset, length, cancellationToken);
+    }
+
+    private async ValueTask<AssetContent> OpenAsync(AssetInfo asset, long offset, long? length, CancellationToken cancellationToken)
     {
         var notHere = new List<string>();
         foreach (var url in Candidates(asset))
         {
-            var content = await TryUrlAsync(url, asset, offset, notHere, cancellationToken).ConfigureAwait(false);
+            var content = await TryUrlAsync(url, asset, offset, length, notHere, cancellationToken).ConfigureAwait(false);
             if (content is not null)
             {
                 return content;
@@ -92,9 +106,10 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
     }
 
     /// <summary>Returns content, or null after recording a "not here" answer; throws on other failures.</summary>
-    private async Task<AssetContent?> TryUrlAsync(Uri url, AssetInfo asset, long offset, List<string> notHere, CancellationToken cancellationToken)
+    private async Task<AssetContent?> TryUrlAsync(Uri url, AssetInfo asset, long offset, long? length, List<string> notHere, CancellationToken cancellationToken)
     {
         var rangeOffset = offset;
+        var rangeLength = length;
         var deadline = System.Diagnostics.Stopwatch.StartNew();
         for (int attempt = 0; ; attempt++)
         {
@@ -107,7 +122,7 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
                     throw new TimeoutException($"no usable response within {_options.ResponseDeadline.TotalSeconds:0} s.");
                 }
 
-                response = await SendFollowingRedirectsAsync(url, rangeOffset, left < _options.ResponseTimeout ? left : _options.ResponseTimeout, cancellationToken).ConfigureAwait(false);
+                response = await SendFollowingRedirectsAsync(url, rangeOffset, rangeLength, left < _options.ResponseTimeout ? left : _options.ResponseTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
@@ -152,39 +167,44 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
                 continue;
             }
 
-            if (status == 416 && rangeOffset > 0)
+            if (status == 416 && (rangeOffset > 0 || rangeLength is not null))
             {
                 // The server cannot serve our range: start over without one.
                 response.Dispose();
                 rangeOffset = 0;
+                rangeLength = null;
                 continue;
             }
 
-            return Accept(response, url, asset, rangeOffset);
+            return Accept(response, url, asset, rangeOffset, rangeLength);
         }
     }
 
-    private AssetContent Accept(HttpResponseMessage response, Uri url, AssetInfo asset, long offset)
+    private AssetContent Accept(HttpResponseMessage response, Uri url, AssetInfo asset, long offset, long? length)
     {
         try
         {
             long start;
-            if (response.StatusCode == HttpStatusCode.PartialContent && offset > 0)
+            long? count = null;
+            if (response.StatusCode == HttpStatusCode.PartialContent && (offset > 0 || length is not null))
             {
-                // Only a range that starts exactly where we stopped, to the end of a file of the right size, is trusted.
+                // Only exactly the range asked for (to the end when no length was given), of a file of the right size, is trusted.
+                var last = length is { } wanted ? offset + wanted - 1 : asset.Size - 1;
                 var range = response.Content.Headers.ContentRange;
-                if (range is null || range.From != offset || (range.To is { } to && to != asset.Size - 1) || (range.Length is { } length && length != asset.Size))
+                if (range is null || range.From != offset || range.To != last || (range.Length is { } total && total != asset.Size)
+                    || (response.Content.Headers.ContentLength is { } bodyLength && bodyLength != last - offset + 1))
                 {
                     throw Fail(AssetDiagnosticIds.TransportError, $"{Redactor.Url(url)} answered a range request with a mismatching Content-Range '{range}'.", transient: false);
                 }
 
                 start = offset;
+                count = length;
             }
             else if (response.StatusCode == HttpStatusCode.OK)
             {
-                if (response.Content.Headers.ContentLength is { } length && length != asset.Size)
+                if (response.Content.Headers.ContentLength is { } served && served != asset.Size)
                 {
-                    throw Fail(AssetDiagnosticIds.SizeMismatch, $"{Redactor.Url(url)} serves {length} bytes, the manifest says {asset.Size}.", transient: false);
+                    throw Fail(AssetDiagnosticIds.SizeMismatch, $"{Redactor.Url(url)} serves {served} bytes, the manifest says {asset.Size}.", transient: false);
                 }
 
                 start = 0;
@@ -195,7 +215,7 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
             }
 
             var body = response.Content.ReadAsStream();
-            return new AssetContent(new StallGuardStream(body, response, _options.StallTimeout, _options.MinimumBytesPerSecond, _options.ThroughputWindow), start);
+            return new AssetContent(new StallGuardStream(body, response, _options.StallTimeout, _options.MinimumBytesPerSecond, _options.ThroughputWindow), start, count);
         }
         catch
         {
@@ -212,15 +232,16 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
         _ => null,
     };
 
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri url, long offset, TimeSpan responseTimeout, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri url, long offset, long? length, TimeSpan responseTimeout, CancellationToken cancellationToken)
     {
         var current = url;
         for (int hop = 0; hop <= MaxRedirects; hop++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
-            if (offset > 0)
+            HttpTransport.PreferHttp2(request);
+            if (offset > 0 || length is not null)
             {
-                request.Headers.Range = new RangeHeaderValue(offset, null);
+                request.Headers.Range = new RangeHeaderValue(offset, length is { } count ? offset + count - 1 : null);
             }
 
             if (_options.Credential is { } credential && IsCredentialOrigin(current))
@@ -274,7 +295,7 @@ public sealed class HttpAssetSource : IAssetSource, IDisposable
         && url.Port == baseUrl.Port;
 
     private Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
-        Task.Delay(_options.RetryDelay * Math.Pow(2, attempt), cancellationToken);
+        Task.Delay(Backoff.Delay(_options.RetryDelay, attempt + 1), cancellationToken);
 
     private static string Describe(Exception e) => e is OperationCanceledException ? "timed out" : e.Message;
 

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Transfer benchmark, side by side in one run: the whole `modelmanifest fetch` process (empty cache, sha256-verified,
+# fsynced and renamed into the cache) against `curl -o` and `aria2c -x 8`, from nginx on loopback — once at full speed
+# and once with nginx capping every connection at 40 MB/s (`limit_rate 40m`), as CDNs and long-distance links do.
+# Prints the median wall time and peak RSS of a few runs of each. Not a test: prints figures.
+#   eng/bench-transfer.sh [bytes] [capped-bytes] [runs]     (defaults: 1 GiB, 512 MiB, 3 runs)
+# Needs ~ 3 x bytes free in /tmp; installs aria2 and nginx (Debian packages) when missing; everything is deleted afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BYTES=${1:-1073741824}
+CAPPED_BYTES=${2:-536870912}
+RUNS=${3:-3}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
+
+if ! command -v aria2c >/dev/null || ! command -v nginx >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq aria2 nginx-light >/dev/null
+fi
+
+WORK=$(mktemp -d /tmp/mm-bench-transfer.XXXXXX)
+NGINX_PID=
+cleanup() {
+  if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+  chmod -R u+w "$WORK" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+dotnet build -c Release -nodeReuse:false src/ModelManifest.Cli >/dev/null
+CLI=(dotnet src/ModelManifest.Cli/bin/Release/net10.0/ModelManifest.Cli.dll)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT=$(free_port)
+CAPPED_PORT=$(free_port)
+
+# One asset per size, served at <id>/<fileName> (the http source's default path template).
+make_asset() { # name bytes -> writes $WORK/www/<name>/<name>.bin and a manifest; prints the manifest path
+  local name=$1 bytes=$2
+  mkdir -p "$WORK/www/$name"
+  head -c "$bytes" /dev/urandom >"$WORK/www/$name/$name.bin"
+  local sha
+  sha=$(openssl dgst -sha256 -r "$WORK/www/$name/$name.bin" | cut -d' ' -f1)
+  cat >"$WORK/$name.models.json" <<JSON
+{
+  "schemaVersion": "1.1",
+  "models": [{ "id": "bench-$name", "version": "1.0.0", "assets": [{ "id": "$name", "role": "weights" }] }],
+  "assets": [{ "id": "$name", "fileName": "$name.bin", "size": $bytes, "sha256": "$sha" }]
+}
+JSON
+}
+echo "== preparing $BYTES and $CAPPED_BYTES random bytes"
+make_asset full "$BYTES"
+make_asset capped "$CAPPED_BYTES"
+
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<CONF
+user root;
+worker_processes 2;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  types { application/octet-stream bin; }
+  server { listen 127.0.0.1:$PORT; root $WORK/www; }
+  server { listen 127.0.0.1:$CAPPED_PORT; root $WORK/www; limit_rate 40m; }
+}
+CONF
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+NGINX_PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+curl -s -o /dev/null "http://127.0.0.1:$PORT/full/full.bin"     # warm the page cache of the served files
+curl -s -o /dev/null "http://127.0.0.1:$PORT/capped/capped.bin"
+
+# measure <label> <command...>: RUNS runs (the output removed before each), then "label  median-s  peak-rss-MB".
+measure() {
+  local label=$1; shift
+  : >"$WORK/times"
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$WORK/out" "$WORK/cache"; mkdir -p "$WORK/out"
+    /usr/bin/time -f "%e %M" -o "$WORK/time1" "$@" >"$WORK/last.log" 2>&1 || { cat "$WORK/last.log"; exit 1; }
+    cat "$WORK/time1" >>"$WORK/times"
+  done
+  sort -n "$WORK/times" | awk -v label="$label" '{ t[NR]=$1; if ($2>rss) rss=$2 } END { printf "%-44s median %6.2f s   (runs: %d)   peak RSS %5.0f MB\n", label, t[int((NR+1)/2)], NR, rss/1024 }'
+}
+
+
+echo "== $BYTES bytes from nginx on loopback, full speed ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+measure "curl -o" curl -s -o "$WORK/out/full.bin" "http://127.0.0.1:$PORT/full/full.bin"
+measure "aria2c -x 8 -s 8" aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d "$WORK/out" -o full.bin "http://127.0.0.1:$PORT/full/full.bin"
+measure "modelmanifest fetch (verified, fsynced)" "${CLI[@]}" fetch -m "$WORK/full.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache"
+
+echo "== $CAPPED_BYTES bytes, nginx capping each connection at 40 MB/s (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+measure "curl -o" curl -s -o "$WORK/out/capped.bin" "http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
+measure "aria2c -x 8 -s 8" aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d "$WORK/out" -o capped.bin "http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
+measure "modelmanifest fetch (verified, fsynced)" "${CLI[@]}" fetch -m "$WORK/capped.models.json" -s "http://127.0.0.1:$CAPPED_PORT/" --cache "$WORK/cache"
