@@ -9,7 +9,7 @@ namespace ModelManifest.Checkpoints;
 public sealed class CheckpointLimits
 {
     /// <summary>Default for <see cref="MaxTensors"/>; the largest published checkpoints hold tens of thousands.</summary>
-    public const long DefaultMaxTensors = 250_000;
+    public const long DefaultMaxTensors = 100_000;
 
     /// <summary>Default for <see cref="MaxMetadataEntries"/>; real GGUF files carry fewer than a hundred.</summary>
     public const long DefaultMaxMetadataEntries = 100_000;

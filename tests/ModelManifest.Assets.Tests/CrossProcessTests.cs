@@ -66,15 +66,6 @@ public sealed class CrossProcessTests : LoopbackTestBase
         await AssertOnlyTheVerifiedBlobAsync(asset);
     }
 
-    private (AssetInfo Asset, ServedFile Served) ServeLargeFile(string name, long size, int seed)
-    {
-        var file = Path.Combine(Engine.Dir.Sub("served"), name);
-        var sha = TestContent.WriteLarge(file, size, seed);
-        var served = new ServedFile(() => File.OpenRead(file), size);
-        Server.Add(name, served);
-        return (new AssetInfo { Id = Path.GetFileNameWithoutExtension(name), FileName = name, Size = size, Sha256 = sha }, served);
-    }
-
     /// <summary>Starts <paramref name="count"/> client processes at once, waits for all, and requires every one to succeed.</summary>
     private async Task<List<ClientProcess>> RunClientsAsync(int count, AssetInfo asset, bool disableFileLocks)
     {

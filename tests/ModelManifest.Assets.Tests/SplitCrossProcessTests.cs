@@ -12,7 +12,7 @@ public sealed class SplitCrossProcessTests : LoopbackTestBase
     [Fact]
     public async Task A_process_killed_during_a_split_download_leaves_finished_parts_that_the_next_process_does_not_fetch_again()
     {
-        var (asset, served) = ServeFile("split.bin", 96L << 20, 401);
+        var (asset, served) = ServeLargeFile("split.bin", 96L << 20, 401);
         served.ChunkDelay = TimeSpan.FromMilliseconds(100);
         var blob = Engine.Cache.GetBlobPath(asset.Sha256);
         var partsPath = Engine.Cache.Protocol.PartsPath(asset.Sha256);
@@ -48,7 +48,7 @@ public sealed class SplitCrossProcessTests : LoopbackTestBase
     [Fact]
     public async Task Eight_processes_splitting_one_asset_still_fetch_it_about_once()
     {
-        var (asset, _) = ServeFile("shared.bin", 64L << 20, 402);
+        var (asset, _) = ServeLargeFile("shared.bin", 64L << 20, 402);
 
         var clients = Enumerable.Range(0, 8).Select(_ => ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset, environment: SmallParts)).ToList();
         try
@@ -65,14 +65,5 @@ public sealed class SplitCrossProcessTests : LoopbackTestBase
         Assert.True(Server.BytesSent <= asset.Size + asset.Size / 4, $"server sent {Server.BytesSent} bytes for a {asset.Size}-byte asset");
         Assert.True(Server.Requests.Count(r => r.Range.Length > 0) >= 16, "the asset was not fetched in parts");
         Assert.Equal(CacheBlobState.Intact, await Engine.Cache.VerifyAsync(asset.Sha256));
-    }
-
-    private (AssetInfo Asset, ServedFile Served) ServeFile(string name, long size, int seed)
-    {
-        var file = Path.Combine(Engine.Dir.Sub("served"), name);
-        var sha = TestContent.WriteLarge(file, size, seed);
-        var served = new ServedFile(() => File.OpenRead(file), size);
-        Server.Add(name, served);
-        return (new AssetInfo { Id = Path.GetFileNameWithoutExtension(name), FileName = name, Size = size, Sha256 = sha }, served);
     }
 }

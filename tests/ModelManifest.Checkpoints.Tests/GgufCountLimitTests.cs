@@ -39,7 +39,7 @@ public sealed class GgufCountLimitTests
     {
         using var dir = new TempDir();
         CheckpointFormatException error = AssertRefusedCheaply(SparseGguf(dir, 44_700_000, 0));
-        Assert.Contains("tensor count 44700000 exceeds the limit of 250000", error.Message);
+        Assert.Contains("tensor count 44700000 exceeds the limit of 100000", error.Message);
     }
 
     [Fact]

@@ -19,6 +19,16 @@ public abstract class LoopbackTestBase : IAsyncLifetime
         return (content, asset, served);
     }
 
+    /// <summary>Serves a large file streamed from disk (written once, pseudo-random) without registering a source.</summary>
+    protected (AssetInfo Asset, ServedFile Served) ServeLargeFile(string name, long size, int seed)
+    {
+        var file = Path.Combine(Engine.Dir.Sub("served"), name);
+        var sha = TestContent.WriteLarge(file, size, seed);
+        var served = new ServedFile(() => File.OpenRead(file), size);
+        Server.Add(name, served);
+        return (new AssetInfo { Id = Path.GetFileNameWithoutExtension(name), FileName = name, Size = size, Sha256 = sha }, served);
+    }
+
     public virtual async Task InitializeAsync() => Server = await LoopbackServer.StartAsync();
 
     public virtual async Task DisposeAsync()
