@@ -78,6 +78,7 @@ internal static class CacheCommand
                 new([.. items.Select(e => (JsonNode)new JsonObject { ["sha256"] = e.Sha256, ["size"] = e.Size, ["lastUsed"] = e.LastUsed.ToString("O", CultureInfo.InvariantCulture), ["path"] = e.Path })]);
             host.Output.WriteLine(new JsonObject
             {
+                ["formatVersion"] = Json.FormatVersion,
                 ["root"] = cache.Root,
                 ["totalBytes"] = entries.Sum(e => e.Size),
                 ["entries"] = Array(entries),
@@ -142,7 +143,7 @@ internal static class CacheCommand
             olderThanDays is double days ? DateTimeOffset.UtcNow - TimeSpan.FromDays(days) : null,
             maxSize is null ? null : ParseSize(maxSize));
         host.Output.WriteLine(asJson
-            ? new JsonObject { ["removed"] = result.RemovedCount, ["removedBytes"] = result.RemovedBytes }.ToJsonString(Json.Indented)
+            ? new JsonObject { ["formatVersion"] = Json.FormatVersion, ["removed"] = result.RemovedCount, ["removedBytes"] = result.RemovedBytes }.ToJsonString(Json.Indented)
             : $"removed {result.RemovedCount} blob(s), {Size(result.RemovedBytes)}");
         return ExitCodes.Ok;
     }

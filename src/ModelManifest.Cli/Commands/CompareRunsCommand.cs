@@ -48,6 +48,7 @@ internal static class CompareRunsCommand
                 }).ToArray());
                 host.Output.WriteLine(new JsonObject
                 {
+                    ["formatVersion"] = Json.FormatVersion,
                     ["atol"] = absTol,
                     ["rtol"] = relTol,
                     ["diverges"] = results.Any(r => r.Diverges),

@@ -214,6 +214,9 @@ internal static class ExtractCommand
 /// <summary>Shared JSON writer settings for the checkpoint commands.</summary>
 internal static class Json
 {
+    /// <summary>The <c>formatVersion</c> every command's <c>--json</c> object carries; raised when a field changes meaning or goes away.</summary>
+    public const int FormatVersion = 1;
+
     public static readonly JsonSerializerOptions Indented = new()
     {
         WriteIndented = true,

@@ -77,7 +77,7 @@ internal static class FetchCommand
     }
 
     /// <summary>Every http(s) source must be a base URL the engine accepts: checked before anything is read or fetched.</summary>
-    private static void ValidateSources(string[] specs)
+    internal static void ValidateSources(string[] specs)
     {
         foreach (string spec in specs)
         {
@@ -101,7 +101,7 @@ internal static class FetchCommand
     }
 
     /// <summary>A <c>--source</c> through the runtime's one factory (the MSBuild task's sources come from there too).</summary>
-    private static IAssetSource CreateSource(string spec, string? tokenVariable)
+    internal static IAssetSource CreateSource(string spec, string? tokenVariable)
     {
         var settings = new Dictionary<string, string>();
         if (tokenVariable is not null)
@@ -119,7 +119,7 @@ internal static class FetchCommand
         }
     }
 
-    private static ManifestSnapshot LoadManifests(CommandHost host, string[] paths)
+    internal static ManifestSnapshot LoadManifests(CommandHost host, string[] paths)
     {
         var files = ManifestFiles.Expand(paths, out string? missing);
         if (missing is not null)
@@ -146,7 +146,7 @@ internal static class FetchCommand
         return merged.Snapshot;
     }
 
-    private static List<ModelInfo> Select(ManifestSnapshot snapshot, string[] wanted)
+    internal static List<ModelInfo> Select(ManifestSnapshot snapshot, string[] wanted)
     {
         if (wanted.Length == 0)
         {

@@ -111,6 +111,7 @@ internal static class ValidateCommand
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
+            writer.WriteNumber("formatVersion", Json.FormatVersion);
             writer.WriteNumber("files", files);
             writer.WriteNumber("errors", errors);
             writer.WriteNumber("warnings", warnings);

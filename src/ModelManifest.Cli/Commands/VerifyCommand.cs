@@ -24,18 +24,37 @@ internal static class VerifyCommand
 
     public static Command Create()
     {
-        var checkpoint = new Argument<string>("checkpoint") { Description = "Checkpoint file to verify." };
+        var checkpoint = new Argument<string>("checkpoint") { Description = "Checkpoint file to verify, or a model id[@version] from the --manifest files (an existing file wins)." };
+        var manifests = new Option<string[]>("--manifest", "-m") { Description = $"Manifest files or folders (searched for {ManifestFiles.Pattern}) to find the model in.", AllowMultipleArgumentsPerToken = true };
+        var sources = new Option<string[]>("--source", "-s") { Description = "Model form: folder, file:// or http(s) base URL to fetch from, in priority order (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var cacheRoot = new Option<string?>("--cache") { Description = "Model form: cache folder (default: MODELMANIFEST_CACHE, XDG_CACHE_HOME/modelmanifest or ~/.cache/modelmanifest)." };
+        var offline = new Option<bool>("--offline") { Description = "Model form: open no connection; only the cache and folder sources." };
         var into = new Option<string?>("--into") { Description = "Manifest to record the result in (models whose asset has this file's sha256)." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the ONNX loader process.", DefaultValueFactory = _ => 600 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
         var command = new Command("verify", "Check that a checkpoint is consistent and loads: structure for safetensors/GGUF, a safe (never executed) unpickling for PyTorch, ONNX Runtime in a separate process for ONNX.")
         {
-            checkpoint, into, timeout, json,
+            checkpoint, manifests, sources, cacheRoot, offline, into, timeout, json,
         };
         command.SetAction(parse => CommandHost.Run(parse, host =>
         {
-            string path = CommandHost.RequireFile(parse.GetValue(checkpoint)!);
+            string target = parse.GetValue(checkpoint)!;
+            if (!File.Exists(target))
+            {
+                if (parse.GetValue(into) is not null)
+                {
+                    throw new CliException(Diagnostics.InvalidOptions, "--into records the result of verifying a file; it does not apply to a model id");
+                }
+
+                var request = new ModelVerification.Request(target, parse.GetValue(manifests) ?? [], parse.GetValue(sources) ?? [],
+                    parse.GetValue(cacheRoot), parse.GetValue(offline), TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))));
+                JsonObject report = ModelVerification.Run(host, request, out bool allPass);
+                Print(host, report, parse.GetValue(json));
+                return allPass ? ExitCodes.Ok : ExitCodes.Findings;
+            }
+
+            string path = CommandHost.RequireFile(target);
             string? manifest = parse.GetValue(into);
             if (manifest is not null && !File.Exists(manifest))
             {
@@ -51,27 +70,61 @@ internal static class VerifyCommand
 
             if (parse.GetValue(json))
             {
-                host.Output.WriteLine(result.ToJsonString(Json.Indented));
+                var versioned = new JsonObject { ["formatVersion"] = Json.FormatVersion };
+                foreach (var (key, value) in result)
+                {
+                    versioned[key] = value?.DeepClone();
+                }
+
+                host.Output.WriteLine(versioned.ToJsonString(Json.Indented));
             }
             else
             {
-                var table = new Table().AddColumns("field", "value");
-                foreach (var (key, value) in result)
-                {
-                    table.AddRow(key, Markup.Escape(value is JsonArray a ? string.Join("; ", a.Select(x => x is JsonObject o ? o.ToJsonString() : x?.ToString())) : value?.ToString() ?? ""));
-                }
-
-                host.Console.Write(table);
+                host.Console.Write(Table(result));
             }
 
-            foreach (JsonNode? problem in result["problems"]?.AsArray() ?? [])
-            {
-                host.WriteError((string?)result["code"] ?? Diagnostics.StructuralProblem, $"{path}: {(string?)problem}");
-            }
-
+            WriteProblems(host, path, result);
             return pass ? ExitCodes.Ok : ExitCodes.Findings;
         }));
         return command;
+    }
+
+    /// <summary>The model form's report: the JSON as is, or one table per asset; then each problem as an error line.</summary>
+    private static void Print(CommandHost host, JsonObject report, bool asJson)
+    {
+        if (asJson)
+        {
+            host.Output.WriteLine(report.ToJsonString(Json.Indented));
+        }
+
+        foreach (JsonObject asset in report["assets"]!.AsArray().OfType<JsonObject>())
+        {
+            if (!asJson)
+            {
+                host.Console.Write(Table(asset));
+            }
+
+            WriteProblems(host, $"{report["model"]}@{report["version"]} asset {asset["asset"]}", asset);
+        }
+    }
+
+    private static Table Table(JsonObject result)
+    {
+        var table = new Table().AddColumns("field", "value");
+        foreach (var (key, value) in result)
+        {
+            table.AddRow(key, Markup.Escape(value is JsonArray a ? string.Join("; ", a.Select(x => x is JsonObject o ? o.ToJsonString() : x?.ToString())) : value?.ToString() ?? ""));
+        }
+
+        return table;
+    }
+
+    private static void WriteProblems(CommandHost host, string where, JsonObject result)
+    {
+        foreach (JsonNode? problem in result["problems"]?.AsArray() ?? [])
+        {
+            host.WriteError((string?)result["code"] ?? Diagnostics.StructuralProblem, $"{where}: {(string?)problem}");
+        }
     }
 
     /// <summary>The hidden child-process side: load one ONNX model and print one JSON line.</summary>
