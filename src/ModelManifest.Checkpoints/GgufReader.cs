@@ -44,7 +44,13 @@ public static class GgufReader
     /// Reads the header from a seekable stream positioned at the file's start, refusing declared counts beyond
     /// <paramref name="limits"/> (a <see cref="CheckpointFormatException"/>).
     /// </summary>
-    public static GgufHeader Read(Stream stream, CheckpointLimits limits)
+    public static GgufHeader Read(Stream stream, CheckpointLimits limits) => ReadLayout(stream, limits).Header;
+
+    /// <summary>
+    /// Reads the header and where each part of it lies in the file: the byte range of every key/value record and
+    /// of the tensor-info section (what <see cref="GgufMetadataEditor"/> copies byte for byte).
+    /// </summary>
+    internal static GgufLayout ReadLayout(Stream stream, CheckpointLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         var c = new BinaryCursor(stream, CheckpointFormat.Gguf);
@@ -88,6 +94,7 @@ public static class GgufReader
         }
 
         var metadata = ImmutableSortedDictionary.CreateBuilder<string, object>(StringComparer.Ordinal);
+        var records = new List<GgufKeyValueRecord>((int)kvCount);
         for (ulong i = 0; i < kvCount; i++)
         {
             long keyOffset = c.Position;
@@ -98,6 +105,8 @@ public static class GgufReader
             {
                 throw c.Error(keyOffset, $"duplicate metadata key '{key}'");
             }
+
+            records.Add(new GgufKeyValueRecord(key, type, keyOffset, c.Position));
         }
 
         uint alignment = 32;
@@ -111,6 +120,7 @@ public static class GgufReader
             alignment = al;
         }
 
+        long infosStart = c.Position;
         var infos = new List<(string Name, ImmutableArray<long> Dims, uint Type, ulong Offset, long At)>();
         for (ulong i = 0; i < tensorCount; i++)
         {
@@ -139,6 +149,7 @@ public static class GgufReader
             infos.Add((name, dims.ToImmutable(), type, offset, at));
         }
 
+        long infosEnd = c.Position;
         long dataStart = (c.Position + alignment - 1) / alignment * alignment;
         if (tensorCount > 0 && dataStart > c.Length)
         {
@@ -168,7 +179,8 @@ public static class GgufReader
             tensors.Add(new TensorEntry(name, GgmlTypes.Name(type), dims, dataStart + (long)offset, bytes));
         }
 
-        return new GgufHeader(version, metadata.ToImmutable(), tensors.ToImmutable(), alignment, dataStart, c.Length);
+        var header = new GgufHeader(version, metadata.ToImmutable(), tensors.ToImmutable(), alignment, dataStart, c.Length);
+        return new GgufLayout(header, records, infosStart, infosEnd);
     }
 
     /// <summary>Consistency checks: known tensor types, aligned offsets, no overlaps, unique names.</summary>

@@ -87,7 +87,7 @@ internal sealed class GgufWriter
         {
             WriteString(w, key);
             w.Write((uint)type);
-            WriteValue(w, type, value);
+            WriteValue(w, Version, type, value);
         }
 
         ulong offset = 0;
@@ -132,10 +132,14 @@ internal sealed class GgufWriter
         }
     }
 
+    private void WriteCount(BinaryWriter w, ulong n) => WriteCount(w, Version, n);
+
+    private void WriteString(BinaryWriter w, string s) => WriteString(w, Version, s);
+
     /// <summary>Counts, lengths and dimensions: uint32 in v1, uint64 from v2 on.</summary>
-    private void WriteCount(BinaryWriter w, ulong n)
+    internal static void WriteCount(BinaryWriter w, uint version, ulong n)
     {
-        if (Version == 1)
+        if (version == 1)
         {
             w.Write(checked((uint)n));
         }
@@ -145,18 +149,26 @@ internal sealed class GgufWriter
         }
     }
 
-    private void WriteString(BinaryWriter w, string s)
+    /// <summary>A GGUF string: its UTF-8 length (version width) and bytes.</summary>
+    internal static void WriteString(BinaryWriter w, uint version, string s)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(s);
-        WriteCount(w, (ulong)bytes.Length);
+        WriteCount(w, version, (ulong)bytes.Length);
         w.Write(bytes);
     }
 
-    private void WriteValue(BinaryWriter w, GgufValueType type, object value)
+    /// <summary>A value of <paramref name="type"/> (arrays as (element type, object[]) pairs), in <paramref name="version"/>'s widths.</summary>
+    internal static void WriteValue(BinaryWriter w, uint version, GgufValueType type, object value)
     {
         switch (type)
         {
-            case GgufValueType.String: WriteString(w, (string)value); break;
+            case GgufValueType.String: WriteString(w, version, (string)value); break;
+            case GgufValueType.UInt8: w.Write((byte)value); break;
+            case GgufValueType.Int8: w.Write((sbyte)value); break;
+            case GgufValueType.UInt16: w.Write((ushort)value); break;
+            case GgufValueType.Int16: w.Write((short)value); break;
+            case GgufValueType.Int64: w.Write((long)value); break;
+            case GgufValueType.Float64: w.Write((double)value); break;
             case GgufValueType.UInt32: w.Write((uint)value); break;
             case GgufValueType.UInt64: w.Write((ulong)value); break;
             case GgufValueType.Int32: w.Write((int)value); break;
@@ -165,10 +177,10 @@ internal sealed class GgufWriter
             case GgufValueType.Array:
                 var (elementType, items) = ((GgufValueType, object[]))value;
                 w.Write((uint)elementType);
-                WriteCount(w, (ulong)items.Length);
+                WriteCount(w, version, (ulong)items.Length);
                 foreach (object item in items)
                 {
-                    WriteValue(w, elementType, item);
+                    WriteValue(w, version, elementType, item);
                 }
 
                 break;
