@@ -7,7 +7,7 @@ public enum CheckpointFormat
     Other = 0,
     /// <summary>safetensors: 8-byte little-endian header length, JSON header, raw tensor data.</summary>
     Safetensors,
-    /// <summary>GGUF v2/v3 (llama.cpp).</summary>
+    /// <summary>GGUF v1/v2/v3 (llama.cpp).</summary>
     Gguf,
     /// <summary>ONNX ModelProto (protobuf).</summary>
     Onnx,

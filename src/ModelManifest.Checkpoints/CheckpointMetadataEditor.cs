@@ -25,7 +25,7 @@ internal static class CheckpointMetadataEditor
             _ => [],
         },
         CheckpointFormat.Safetensors => StringMap(SafetensorsReader.ReadFile(path).Metadata),
-        _ => throw Unsupported(format, "update-metadata edits PyTorch zip (anemoi JSON) and safetensors (__metadata__) files"),
+        _ => throw Unsupported(format, "update-metadata edits PyTorch zip (anemoi JSON), safetensors (__metadata__) and GGUF files"),
     };
 
     /// <summary>Writes <paramref name="path"/> with <paramref name="metadata"/> in place of its metadata to <paramref name="output"/>.</summary>

@@ -3,8 +3,10 @@ using System.Collections.Immutable;
 namespace ModelManifest.Checkpoints;
 
 /// <summary>
-/// Reads GGUF v2/v3 headers (magic, version, counts, key/value metadata, tensor infos) without reading tensor
+/// Reads GGUF v1/v2/v3 headers (magic, version, counts, key/value metadata, tensor infos) without reading tensor
 /// data. Every length and count is checked against the bytes that remain in the file before it is used.
+/// v1 differs from v2/v3 only in width: its tensor and key/value counts, string and array lengths, dimension
+/// counts and dimensions are uint32 (v2 widened "most countable values" to uint64); tensor offsets are uint64 in all.
 /// </summary>
 public static class GgufReader
 {
@@ -42,7 +44,13 @@ public static class GgufReader
     /// Reads the header from a seekable stream positioned at the file's start, refusing declared counts beyond
     /// <paramref name="limits"/> (a <see cref="CheckpointFormatException"/>).
     /// </summary>
-    public static GgufHeader Read(Stream stream, CheckpointLimits limits)
+    public static GgufHeader Read(Stream stream, CheckpointLimits limits) => ReadLayout(stream, limits).Header;
+
+    /// <summary>
+    /// Reads the header and where each part of it lies in the file: the byte range of every key/value record and
+    /// of the tensor-info section (what <see cref="GgufMetadataEditor"/> copies byte for byte).
+    /// </summary>
+    internal static GgufLayout ReadLayout(Stream stream, CheckpointLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         var c = new BinaryCursor(stream, CheckpointFormat.Gguf);
@@ -52,26 +60,25 @@ public static class GgufReader
         }
 
         uint version = c.ReadUInt32("version");
-        if (version is not (2 or 3))
+        if (version is not (1 or 2 or 3))
         {
-            throw c.Error(4, version == 1
-                ? "GGUF version 1 (32-bit counts) is not supported"
-                : $"unsupported GGUF version {version} (a big-endian file or a newer version)");
+            throw c.Error(4, $"unsupported GGUF version {version} (a big-endian file or a newer version)");
         }
 
+        var r = new Widths(c, version == 1 ? 4 : 8);
         long countOffset = c.Position;
-        ulong tensorCount = c.ReadUInt64("tensor count");
-        ulong kvCount = c.ReadUInt64("metadata count");
-        // Smallest possible encodings: a tensor info is 8 (name length) + 4 (dims) + 4 (type) + 8 (offset) bytes,
-        // a key/value pair 8 (key length) + 4 (type) + 1 byte.
-        if (tensorCount > (ulong)c.Remaining / 24)
+        ulong tensorCount = r.ReadCount("tensor count");
+        ulong kvCount = r.ReadCount("metadata count");
+        // Smallest possible encodings: a tensor info is a name length + 4 (dims) + 4 (type) + 8 (offset) bytes,
+        // a key/value pair a key length + 4 (type) + 1 byte.
+        if (tensorCount > (ulong)c.Remaining / (ulong)(r.Size + 16))
         {
             throw c.Error(countOffset, $"tensor count {tensorCount} cannot fit in the {c.Remaining} remaining bytes");
         }
 
-        if (kvCount > (ulong)c.Remaining / 13)
+        if (kvCount > (ulong)c.Remaining / (ulong)(r.Size + 5))
         {
-            throw c.Error(countOffset + 8, $"metadata count {kvCount} cannot fit in the {c.Remaining} remaining bytes");
+            throw c.Error(countOffset + r.Size, $"metadata count {kvCount} cannot fit in the {c.Remaining} remaining bytes");
         }
 
         // A sparse file can be large enough to "hold" any count while occupying a few KB on disk; the hard caps
@@ -83,20 +90,23 @@ public static class GgufReader
 
         if (kvCount > (ulong)Math.Max(0, limits.MaxMetadataEntries))
         {
-            throw c.Error(countOffset + 8, $"metadata count {kvCount} exceeds the limit of {limits.MaxMetadataEntries} entries");
+            throw c.Error(countOffset + r.Size, $"metadata count {kvCount} exceeds the limit of {limits.MaxMetadataEntries} entries");
         }
 
         var metadata = ImmutableSortedDictionary.CreateBuilder<string, object>(StringComparer.Ordinal);
+        var records = new List<GgufKeyValueRecord>((int)kvCount);
         for (ulong i = 0; i < kvCount; i++)
         {
             long keyOffset = c.Position;
-            string key = ReadString(c, "metadata key");
+            string key = ReadString(r, "metadata key");
             var type = (GgufValueType)c.ReadUInt32($"type of '{key}'");
-            object value = ReadValue(c, type, key, 0);
+            object value = ReadValue(r, type, key, 0);
             if (!metadata.TryAdd(key, value))
             {
                 throw c.Error(keyOffset, $"duplicate metadata key '{key}'");
             }
+
+            records.Add(new GgufKeyValueRecord(key, type, keyOffset, c.Position));
         }
 
         uint alignment = 32;
@@ -110,11 +120,12 @@ public static class GgufReader
             alignment = al;
         }
 
+        long infosStart = c.Position;
         var infos = new List<(string Name, ImmutableArray<long> Dims, uint Type, ulong Offset, long At)>();
         for (ulong i = 0; i < tensorCount; i++)
         {
             long at = c.Position;
-            string name = ReadString(c, "tensor name");
+            string name = ReadString(r, "tensor name");
             uint nDims = c.ReadUInt32($"dimension count of '{name}'");
             if (nDims > MaxDims)
             {
@@ -124,10 +135,10 @@ public static class GgufReader
             var dims = ImmutableArray.CreateBuilder<long>((int)nDims);
             for (int d = 0; d < nDims; d++)
             {
-                ulong size = c.ReadUInt64($"dimension of '{name}'");
+                ulong size = r.ReadCount($"dimension of '{name}'");
                 if (size > long.MaxValue)
                 {
-                    throw c.Error(c.Position - 8, $"tensor '{name}' has an absurd dimension {size}");
+                    throw c.Error(c.Position - r.Size, $"tensor '{name}' has an absurd dimension {size}");
                 }
 
                 dims.Add((long)size);
@@ -138,6 +149,7 @@ public static class GgufReader
             infos.Add((name, dims.ToImmutable(), type, offset, at));
         }
 
+        long infosEnd = c.Position;
         long dataStart = (c.Position + alignment - 1) / alignment * alignment;
         if (tensorCount > 0 && dataStart > c.Length)
         {
@@ -167,7 +179,8 @@ public static class GgufReader
             tensors.Add(new TensorEntry(name, GgmlTypes.Name(type), dims, dataStart + (long)offset, bytes));
         }
 
-        return new GgufHeader(version, metadata.ToImmutable(), tensors.ToImmutable(), alignment, dataStart, c.Length);
+        var header = new GgufHeader(version, metadata.ToImmutable(), tensors.ToImmutable(), alignment, dataStart, c.Length);
+        return new GgufLayout(header, records, infosStart, infosEnd);
     }
 
     /// <summary>Consistency checks: known tensor types, aligned offsets, no overlaps, unique names.</summary>
@@ -207,10 +220,11 @@ public static class GgufReader
         return problems;
     }
 
-    private static string ReadString(BinaryCursor c, string what)
+    private static string ReadString(Widths r, string what)
     {
+        BinaryCursor c = r.Cursor;
         long at = c.Position;
-        ulong length = c.ReadUInt64(what + " length");
+        ulong length = r.ReadCount(what + " length");
         if (length > (ulong)c.Remaining)
         {
             throw c.Error(at, $"{what} length {length} exceeds the {c.Remaining} remaining bytes");
@@ -219,10 +233,11 @@ public static class GgufReader
         return c.ReadUtf8(length, MaxStringLength, what);
     }
 
-    private static void SkipString(BinaryCursor c, string what)
+    private static void SkipString(Widths r, string what)
     {
+        BinaryCursor c = r.Cursor;
         long at = c.Position;
-        ulong length = c.ReadUInt64(what + " length");
+        ulong length = r.ReadCount(what + " length");
         if (length > (ulong)c.Remaining)
         {
             throw c.Error(at, $"{what} length {length} exceeds the {c.Remaining} remaining bytes");
@@ -240,8 +255,9 @@ public static class GgufReader
         _ => 0,
     };
 
-    private static object ReadValue(BinaryCursor c, GgufValueType type, string key, int depth)
+    private static object ReadValue(Widths r, GgufValueType type, string key, int depth)
     {
+        BinaryCursor c = r.Cursor;
         long at = c.Position;
         switch (type)
         {
@@ -263,7 +279,7 @@ public static class GgufReader
                     1 => true,
                     _ => throw c.Error(at, $"'{key}' is a bool with value {b}"),
                 };
-            case GgufValueType.String: return ReadString(c, $"value of '{key}'");
+            case GgufValueType.String: return ReadString(r, $"value of '{key}'");
             case GgufValueType.Array:
                 if (depth >= MaxArrayNesting)
                 {
@@ -271,11 +287,11 @@ public static class GgufReader
                 }
 
                 var elementType = (GgufValueType)c.ReadUInt32($"element type of '{key}'");
-                ulong count = c.ReadUInt64($"element count of '{key}'");
+                ulong count = r.ReadCount($"element count of '{key}'");
                 int minSize = elementType switch
                 {
-                    GgufValueType.String => 8,
-                    GgufValueType.Array => 12,
+                    GgufValueType.String => r.Size,
+                    GgufValueType.Array => 4 + r.Size,
                     _ => FixedSize(elementType),
                 };
                 if (minSize == 0)
@@ -290,14 +306,14 @@ public static class GgufReader
 
                 if (count > MaxArrayValuesKept)
                 {
-                    SkipArray(c, elementType, count, key, depth);
+                    SkipArray(r, elementType, count, key, depth);
                     return new GgufArray(elementType, count, ImmutableArray<object>.Empty, Truncated: true);
                 }
 
                 var values = ImmutableArray.CreateBuilder<object>((int)count);
                 for (ulong i = 0; i < count; i++)
                 {
-                    values.Add(ReadValue(c, elementType, key, depth + 1));
+                    values.Add(ReadValue(r, elementType, key, depth + 1));
                 }
 
                 return new GgufArray(elementType, count, values.ToImmutable(), Truncated: false);
@@ -306,8 +322,9 @@ public static class GgufReader
         }
     }
 
-    private static void SkipArray(BinaryCursor c, GgufValueType elementType, ulong count, string key, int depth)
+    private static void SkipArray(Widths r, GgufValueType elementType, ulong count, string key, int depth)
     {
+        BinaryCursor c = r.Cursor;
         int size = FixedSize(elementType);
         if (size > 0)
         {
@@ -319,12 +336,18 @@ public static class GgufReader
         {
             if (elementType == GgufValueType.String)
             {
-                SkipString(c, $"element of '{key}'");
+                SkipString(r, $"element of '{key}'");
             }
             else
             {
-                _ = ReadValue(c, elementType, key, depth + 1);
+                _ = ReadValue(r, elementType, key, depth + 1);
             }
         }
+    }
+
+    /// <summary>The cursor plus the width of the version's counts and lengths (4 bytes in v1, 8 in v2/v3).</summary>
+    private readonly record struct Widths(BinaryCursor Cursor, int Size)
+    {
+        public ulong ReadCount(string what) => Size == 4 ? Cursor.ReadUInt32(what) : Cursor.ReadUInt64(what);
     }
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace ModelManifest.Checkpoints;
 
 /// <summary>
-/// Writes real GGUF files (v3 by default, or v2): header, typed key/value metadata, tensor infos, then tensor data
+/// Writes real GGUF files (v3 by default, v2, or v1 with its 32-bit counts and lengths): header, typed key/value metadata, tensor infos, then tensor data
 /// aligned to <c>general.alignment</c> (32).
 /// </summary>
 internal sealed class GgufWriter
@@ -13,12 +13,12 @@ internal sealed class GgufWriter
     private readonly List<(string Key, GgufValueType Type, object Value)> _metadata = [];
     private readonly List<(string Name, long[] Dims, uint Type, byte[] Data)> _tensors = [];
 
-    /// <summary>Creates a writer for GGUF <paramref name="version"/> (2 or 3).</summary>
+    /// <summary>Creates a writer for GGUF <paramref name="version"/> (1, 2 or 3).</summary>
     public GgufWriter(uint version = 3)
     {
-        if (version is not (2 or 3))
+        if (version is not (1 or 2 or 3))
         {
-            throw new ArgumentOutOfRangeException(nameof(version), "GGUF version must be 2 or 3");
+            throw new ArgumentOutOfRangeException(nameof(version), "GGUF version must be 1, 2 or 3");
         }
 
         Version = version;
@@ -81,13 +81,13 @@ internal sealed class GgufWriter
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         w.Write(GgufReader.Magic);
         w.Write(Version);
-        w.Write((ulong)_tensors.Count);
-        w.Write((ulong)_metadata.Count);
+        WriteCount(w, (ulong)_tensors.Count);
+        WriteCount(w, (ulong)_metadata.Count);
         foreach (var (key, type, value) in _metadata)
         {
             WriteString(w, key);
             w.Write((uint)type);
-            WriteValue(w, type, value);
+            WriteValue(w, Version, type, value);
         }
 
         ulong offset = 0;
@@ -97,7 +97,7 @@ internal sealed class GgufWriter
             w.Write((uint)dims.Length);
             foreach (long d in dims)
             {
-                w.Write((ulong)d);
+                WriteCount(w, (ulong)d);
             }
 
             w.Write(type);
@@ -132,18 +132,43 @@ internal sealed class GgufWriter
         }
     }
 
-    private static void WriteString(BinaryWriter w, string s)
+    private void WriteCount(BinaryWriter w, ulong n) => WriteCount(w, Version, n);
+
+    private void WriteString(BinaryWriter w, string s) => WriteString(w, Version, s);
+
+    /// <summary>Counts, lengths and dimensions: uint32 in v1, uint64 from v2 on.</summary>
+    internal static void WriteCount(BinaryWriter w, uint version, ulong n)
+    {
+        if (version == 1)
+        {
+            w.Write(checked((uint)n));
+        }
+        else
+        {
+            w.Write(n);
+        }
+    }
+
+    /// <summary>A GGUF string: its UTF-8 length (version width) and bytes.</summary>
+    internal static void WriteString(BinaryWriter w, uint version, string s)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(s);
-        w.Write((ulong)bytes.Length);
+        WriteCount(w, version, (ulong)bytes.Length);
         w.Write(bytes);
     }
 
-    private static void WriteValue(BinaryWriter w, GgufValueType type, object value)
+    /// <summary>A value of <paramref name="type"/> (arrays as (element type, object[]) pairs), in <paramref name="version"/>'s widths.</summary>
+    internal static void WriteValue(BinaryWriter w, uint version, GgufValueType type, object value)
     {
         switch (type)
         {
-            case GgufValueType.String: WriteString(w, (string)value); break;
+            case GgufValueType.String: WriteString(w, version, (string)value); break;
+            case GgufValueType.UInt8: w.Write((byte)value); break;
+            case GgufValueType.Int8: w.Write((sbyte)value); break;
+            case GgufValueType.UInt16: w.Write((ushort)value); break;
+            case GgufValueType.Int16: w.Write((short)value); break;
+            case GgufValueType.Int64: w.Write((long)value); break;
+            case GgufValueType.Float64: w.Write((double)value); break;
             case GgufValueType.UInt32: w.Write((uint)value); break;
             case GgufValueType.UInt64: w.Write((ulong)value); break;
             case GgufValueType.Int32: w.Write((int)value); break;
@@ -152,10 +177,10 @@ internal sealed class GgufWriter
             case GgufValueType.Array:
                 var (elementType, items) = ((GgufValueType, object[]))value;
                 w.Write((uint)elementType);
-                w.Write((ulong)items.Length);
+                WriteCount(w, version, (ulong)items.Length);
                 foreach (object item in items)
                 {
-                    WriteValue(w, elementType, item);
+                    WriteValue(w, version, elementType, item);
                 }
 
                 break;

@@ -7,6 +7,7 @@ namespace ModelManifest.Checkpoints.Tests;
 public sealed class GgufTests
 {
     [Theory]
+    [InlineData(1u)]
     [InlineData(2u)]
     [InlineData(3u)]
     public void Written_file_reads_back_metadata_and_tensor_infos(uint version)
@@ -38,10 +39,12 @@ public sealed class GgufTests
         Assert.Empty(GgufReader.Check(h));
     }
 
-    [Fact]
-    public void Truncation_at_every_offset_is_a_clean_error()
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(3u)]
+    public void Truncation_at_every_offset_is_a_clean_error(uint version)
     {
-        byte[] file = TestFiles.Gguf();
+        byte[] file = TestFiles.Gguf(version);
         for (int length = 0; length < file.Length; length++)
         {
             TestFiles.AssertCleanError(GgufReader.Read, file[..length]);
@@ -99,7 +102,8 @@ public sealed class GgufTests
     }
 
     [Theory]
-    [InlineData(1u, "version 1")]
+    [InlineData(0u, "version 0")]
+    [InlineData(4u, "version 4")]
     [InlineData(0x03000000u, "big-endian")]
     public void Unsupported_versions_are_named(uint version, string expected)
     {
@@ -108,9 +112,49 @@ public sealed class GgufTests
         Assert.Contains(expected, TestFiles.AssertCleanError(GgufReader.Read, file).Reason);
     }
 
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(3u)]
+    public void Random_byte_flips_never_escape_as_other_exceptions(uint version) =>
+        TestFiles.FuzzBytes(TestFiles.Gguf(version), seed: 7, iterations: 2000, window: 400, GgufReader.Read);
+
     [Fact]
-    public void Random_byte_flips_never_escape_as_other_exceptions() =>
-        TestFiles.FuzzBytes(TestFiles.Gguf(), seed: 7, iterations: 2000, window: 400, GgufReader.Read);
+    public void V1_counts_and_lengths_are_32_bit()
+    {
+        byte[] v1 = TestFiles.Gguf(1);
+        byte[] v3 = TestFiles.Gguf(3);
+        Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(v1.AsSpan(8)));   // tensor count
+        Assert.Equal(9u, BinaryPrimitives.ReadUInt32LittleEndian(v1.AsSpan(12)));  // metadata count
+        Assert.Equal(20u, BinaryPrimitives.ReadUInt32LittleEndian(v1.AsSpan(16))); // "general.architecture"
+        Assert.True(v1.Length < v3.Length);
+        GgufHeader h1 = GgufReader.Read(TestFiles.Open(v1));
+        GgufHeader h3 = GgufReader.Read(TestFiles.Open(v3));
+        Assert.Equal(h3.Tensors.Select(t => (t.Name, t.DataType, t.ByteLength)), h1.Tensors.Select(t => (t.Name, t.DataType, t.ByteLength)));
+        Assert.Equal(h3.Metadata.Keys, h1.Metadata.Keys);
+    }
+
+    [Theory]
+    [InlineData(8, uint.MaxValue)]
+    [InlineData(12, uint.MaxValue)]
+    [InlineData(16, uint.MaxValue)]
+    public void V1_absurd_counts_and_lengths_are_rejected_without_allocating_them(int offset, uint value)
+    {
+        byte[] file = TestFiles.Gguf(1);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(offset), value);
+        CheckpointFormatException e = TestFiles.AssertCleanError(GgufReader.Read, file, maxAllocated: 1 << 20);
+        Assert.Equal(offset, e.Offset);
+    }
+
+    [Fact]
+    public void V1_respects_the_limits()
+    {
+        byte[] file = TestFiles.Gguf(1);
+        var e = Assert.Throws<CheckpointFormatException>(() => GgufReader.Read(TestFiles.Open(file), new CheckpointLimits { MaxTensors = 2 }));
+        Assert.Contains("tensor count 3 exceeds the limit of 2 tensors", e.Reason);
+        e = Assert.Throws<CheckpointFormatException>(() => GgufReader.Read(TestFiles.Open(file), new CheckpointLimits { MaxMetadataEntries = 8 }));
+        Assert.Contains("metadata count 9 exceeds the limit of 8 entries", e.Reason);
+        Assert.Equal(12, e.Offset);
+    }
 
     private static int FindInfoEnd(byte[] file)
     {

@@ -9,20 +9,20 @@ namespace ModelManifest.Cli.Commands;
 
 /// <summary>
 /// <c>update-metadata &lt;checkpoint&gt;</c>: edits the metadata embedded in a checkpoint (a PyTorch zip's anemoi JSON,
-/// a safetensors <c>__metadata__</c> map) in place and atomically, tensor bytes untouched; prints the new sha256 and
+/// a safetensors <c>__metadata__</c> map, GGUF key/values) in place and atomically, tensor bytes untouched; prints the new sha256 and
 /// with <c>--into</c> updates the size and sha256 of the manifest's assets that had the old sha256.
 /// </summary>
 internal static class UpdateMetadataCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Argument<string>("checkpoint") { Description = "PyTorch zip (.pt/.ckpt) or .safetensors file to edit in place." };
+        var checkpoint = new Argument<string>("checkpoint") { Description = "PyTorch zip (.pt/.ckpt), .safetensors or .gguf file to edit in place." };
         var set = new Option<string[]>("--set") { Description = "key.path=value (value parsed as JSON when it is JSON, else a string); repeatable.", AllowMultipleArgumentsPerToken = false };
         var remove = new Option<string[]>("--remove") { Description = "key.path to remove; repeatable." };
         var fromJson = new Option<string?>("--from-json") { Description = "JSON object file merged into the metadata (objects merged key by key)." };
         var into = new Option<string?>("--into") { Description = "Manifest whose assets with the old sha256 get the new size and sha256." };
 
-        var command = new Command("update-metadata", "Edit the metadata embedded in a checkpoint (anemoi JSON in a PyTorch zip, safetensors __metadata__) atomically, tensor bytes untouched.")
+        var command = new Command("update-metadata", "Edit the metadata embedded in a checkpoint (anemoi JSON in a PyTorch zip, safetensors __metadata__, GGUF key/values) atomically, tensor bytes untouched.")
         {
             checkpoint, set, remove, fromJson, into,
         };
@@ -36,32 +36,19 @@ internal static class UpdateMetadataCommand
             }
 
             CheckpointFormat format = CheckpointSniffer.DetectFile(path);
-            // In a safetensors map keys are flat and often dotted ("modelspec.title"); in anemoi JSON a dot nests.
-            bool nested = format == CheckpointFormat.Torch;
-            JsonObject metadata = CheckpointMetadataEditor.Read(path, format);
-            if (parse.GetValue(fromJson) is { } file)
-            {
-                Merge(metadata, ReadJsonObject(file));
-            }
-
-            foreach (string assignment in parse.GetValue(set) ?? [])
-            {
-                int eq = assignment.IndexOf('=');
-                if (eq <= 0)
-                {
-                    throw new CliException(Diagnostics.InvalidOptions, $"--set '{assignment}': expected key.path=value");
-                }
-
-                Set(metadata, Keys(assignment[..eq], nested), ParseValue(assignment[(eq + 1)..]));
-            }
-
-            foreach (string key in parse.GetValue(remove) ?? [])
-            {
-                Remove(metadata, Keys(key, nested));
-            }
-
+            Action<Stream> write = format == CheckpointFormat.Gguf
+                ? GgufEdit(path, parse.GetValue(set) ?? [], parse.GetValue(remove) ?? [], parse.GetValue(fromJson))
+                : JsonEdit(path, format, parse.GetValue(set) ?? [], parse.GetValue(remove) ?? [], parse.GetValue(fromJson));
             string oldSha = manifest is null ? "" : Sha256Hasher.HashFile(path);
-            WriteAtomically(path, output => CheckpointMetadataEditor.Write(path, format, metadata, output));
+            try
+            {
+                WriteAtomically(path, write);
+            }
+            catch (FormatException e)
+            {
+                throw new CliException(Diagnostics.InvalidOptions, $"{path}: {e.Message}");
+            }
+
             string newSha = Sha256Hasher.HashFile(path);
             long size = new FileInfo(path).Length;
             host.Output.WriteLine($"{newSha}  {path}");
@@ -73,6 +60,64 @@ internal static class UpdateMetadataCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>GGUF values are typed scalars under flat (dotted) keys: the editor converts each text to the key's type.</summary>
+    private static Action<Stream> GgufEdit(string path, string[] sets, string[] removes, string? fromJson)
+    {
+        var assignments = new List<KeyValuePair<string, string>>();
+        if (fromJson is not null)
+        {
+            foreach (var (key, value) in ReadJsonObject(fromJson))
+            {
+                if (value is not JsonValue v)
+                {
+                    throw new CliException(Diagnostics.InvalidOptions, $"{fromJson}: '{key}' must be a string, number or bool for a GGUF file");
+                }
+
+                assignments.Add(new(key, v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString()));
+            }
+        }
+
+        foreach (string assignment in sets)
+        {
+            var (key, value) = SplitAssignment(assignment);
+            assignments.Add(new(key, value));
+        }
+
+        return output => GgufMetadataEditor.Write(path, assignments, removes, output);
+    }
+
+    private static (string Key, string Value) SplitAssignment(string assignment)
+    {
+        int eq = assignment.IndexOf('=');
+        return eq <= 0
+            ? throw new CliException(Diagnostics.InvalidOptions, $"--set '{assignment}': expected key.path=value")
+            : (assignment[..eq], assignment[(eq + 1)..]);
+    }
+
+    private static Action<Stream> JsonEdit(string path, CheckpointFormat format, string[] sets, string[] removes, string? fromJson)
+    {
+        // In a safetensors map keys are flat and often dotted ("modelspec.title"); in anemoi JSON a dot nests.
+        bool nested = format == CheckpointFormat.Torch;
+        JsonObject metadata = CheckpointMetadataEditor.Read(path, format);
+        if (fromJson is not null)
+        {
+            Merge(metadata, ReadJsonObject(fromJson));
+        }
+
+        foreach (string assignment in sets)
+        {
+            var (key, value) = SplitAssignment(assignment);
+            Set(metadata, Keys(key, nested), ParseValue(value));
+        }
+
+        foreach (string key in removes)
+        {
+            Remove(metadata, Keys(key, nested));
+        }
+
+        return output => CheckpointMetadataEditor.Write(path, format, metadata, output);
     }
 
     private static string[] Keys(string path, bool nested)
