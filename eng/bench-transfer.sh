@@ -3,7 +3,9 @@
 # fsynced and renamed into the cache) against `curl -o` and `aria2c -x 8`, from nginx on loopback — once at full speed
 # and once with nginx capping every connection at 40 MB/s (`limit_rate 40m`), as CDNs and long-distance links do.
 # Prints the median wall time and peak RSS of a few runs of each. Not a test: prints figures.
+# Then 200 assets of 1 MiB: the same CLI with its default concurrency against --max-concurrent-assets 1.
 #   eng/bench-transfer.sh [bytes] [capped-bytes] [runs]     (defaults: 1 GiB, 512 MiB, 3 runs)
+#   BENCH_ONLY=many eng/bench-transfer.sh                   (only the many-assets comparison)
 # Needs ~ 3 x bytes free in /tmp; installs aria2 and nginx (Debian packages) when missing; everything is deleted afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,9 +49,32 @@ make_asset() { # name bytes -> writes $WORK/www/<name>/<name>.bin and a manifest
 }
 JSON
 }
-echo "== preparing $BYTES and $CAPPED_BYTES random bytes"
-make_asset full "$BYTES"
-make_asset capped "$CAPPED_BYTES"
+if [ "${BENCH_ONLY:-}" != many ]; then
+  echo "== preparing $BYTES and $CAPPED_BYTES random bytes"
+  make_asset full "$BYTES"
+  make_asset capped "$CAPPED_BYTES"
+fi
+
+# MANY assets of 1 MiB each, served at <name>/<name>.bin, all in one manifest (one model referencing them all).
+MANY=200
+echo "== preparing $MANY assets of 1 MiB"
+python3 - "$WORK" "$MANY" <<'PY'
+import hashlib, json, os, sys
+work, count = sys.argv[1], int(sys.argv[2])
+assets = []
+for i in range(count):
+    data = os.urandom(1 << 20)
+    name = f"many{i:03}"
+    os.makedirs(f"{work}/www/{name}", exist_ok=True)
+    with open(f"{work}/www/{name}/{name}.bin", "wb") as f:
+        f.write(data)
+    assets.append({"id": name, "fileName": f"{name}.bin", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+manifest = {"schemaVersion": "1.1",
+            "models": [{"id": "bench-many", "version": "1.0.0", "assets": [{"id": a["id"], "role": "weights"} for a in assets]}],
+            "assets": assets}
+with open(f"{work}/many.models.json", "w") as f:
+    json.dump(manifest, f)
+PY
 
 mkdir -p "$WORK/nginx"
 cat >"$WORK/nginx/nginx.conf" <<CONF
@@ -76,8 +101,10 @@ CONF
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
-curl -s -o /dev/null "http://127.0.0.1:$PORT/full/full.bin"     # warm the page cache of the served files
-curl -s -o /dev/null "http://127.0.0.1:$PORT/capped/capped.bin"
+if [ "${BENCH_ONLY:-}" != many ]; then
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/full/full.bin"     # warm the page cache of the served files
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/capped/capped.bin"
+fi
 
 # measure <label> <command...>: RUNS runs (the output removed before each), then "label  median-s  peak-rss-MB".
 measure() {
@@ -92,6 +119,7 @@ measure() {
 }
 
 
+if [ "${BENCH_ONLY:-}" != many ]; then
 echo "== $BYTES bytes from nginx on loopback, full speed ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
 measure "curl -o" curl -s -o "$WORK/out/full.bin" "http://127.0.0.1:$PORT/full/full.bin"
 measure "aria2c -x 8 -s 8" aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d "$WORK/out" -o full.bin "http://127.0.0.1:$PORT/full/full.bin"
@@ -101,3 +129,8 @@ echo "== $CAPPED_BYTES bytes, nginx capping each connection at 40 MB/s (machine 
 measure "curl -o" curl -s -o "$WORK/out/capped.bin" "http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
 measure "aria2c -x 8 -s 8" aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d "$WORK/out" -o capped.bin "http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
 measure "modelmanifest fetch (verified, fsynced)" "${CLI[@]}" fetch -m "$WORK/capped.models.json" -s "http://127.0.0.1:$CAPPED_PORT/" --cache "$WORK/cache"
+fi
+
+echo "== $MANY assets of 1 MiB from nginx on loopback, same CLI ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+measure "modelmanifest fetch, $MANY x 1 MiB, 4 at once" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache" --max-concurrent-assets 4
+measure "modelmanifest fetch, $MANY x 1 MiB, one at a time" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache" --max-concurrent-assets 1

@@ -9,16 +9,36 @@ internal readonly record struct BuildLocation(string? File, int Line = 0, int Co
 /// <summary>
 /// The task's one way to report: errors and warnings carry an MM id and, when known, a location; messages an importance.
 /// Wraps MSBuild's positional <see cref="TaskLoggingHelper"/> overloads so no call site passes a row of nulls.
+/// Several assets resolve at once, and <see cref="TaskLoggingHelper"/> is not documented as thread-safe: one lock
+/// (static, since <see cref="ResolveModelAssets"/> creates a wrapper per use) keeps every line whole and in one order.
 /// </summary>
 internal sealed class BuildLog(TaskLoggingHelper log)
 {
+    private static readonly object Gate = new();
+
     public bool HasLoggedErrors => log.HasLoggedErrors;
 
-    public void Error(string id, string message, BuildLocation at = default) =>
-        log.LogError(null, id, null, at.File, at.Line, at.Column, at.EndLine, at.EndColumn, message);
+    public void Error(string id, string message, BuildLocation at = default)
+    {
+        lock (Gate)
+        {
+            log.LogError(null, id, null, at.File, at.Line, at.Column, at.EndLine, at.EndColumn, message);
+        }
+    }
 
-    public void Warning(string id, string message, BuildLocation at = default) =>
-        log.LogWarning(null, id, null, at.File, at.Line, at.Column, at.EndLine, at.EndColumn, message);
+    public void Warning(string id, string message, BuildLocation at = default)
+    {
+        lock (Gate)
+        {
+            log.LogWarning(null, id, null, at.File, at.Line, at.Column, at.EndLine, at.EndColumn, message);
+        }
+    }
 
-    public void Message(MessageImportance importance, string message) => log.LogMessage(importance, message);
+    public void Message(MessageImportance importance, string message)
+    {
+        lock (Gate)
+        {
+            log.LogMessage(importance, message);
+        }
+    }
 }

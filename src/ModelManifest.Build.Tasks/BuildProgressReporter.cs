@@ -71,6 +71,10 @@ internal sealed class BuildProgressReporter(BuildLog log, TimeProvider time) : I
         }
     }
 
+    /// <summary>"12.0 MB downloaded in 3.0 s, 4.0 MB/s": the total line of a run.</summary>
+    internal static string Summary(long downloaded, TimeSpan elapsed) =>
+        $"{Megabytes(downloaded)} downloaded in {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s, {Rate(downloaded, elapsed)}";
+
     internal static string Megabytes(long bytes) => (bytes / 1048576.0).ToString(bytes < 10 * 1048576 ? "0.00" : "0", CultureInfo.InvariantCulture) + " MB";
 
     private static string Rate(long bytes, TimeSpan elapsed) =>

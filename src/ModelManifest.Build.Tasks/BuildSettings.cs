@@ -13,8 +13,9 @@ internal sealed partial class BuildSettings
 {
     private static readonly string[] Booleans = ["true", "false"];
 
-    private BuildSettings(LinkMode linkMode, bool fullVerify, bool offline, bool useUrlHints)
+    private BuildSettings(LinkMode linkMode, bool fullVerify, bool offline, bool useUrlHints, TransferOptions transfer)
     {
+        Transfer = transfer;
         LinkMode = linkMode;
         FullVerify = fullVerify;
         Offline = offline;
@@ -29,6 +30,9 @@ internal sealed partial class BuildSettings
 
     public bool UseUrlHints { get; }
 
+    /// <summary>How many assets at once, connections per asset, and the smallest size that is split.</summary>
+    public TransferOptions Transfer { get; }
+
     /// <summary>Checks every property and source item; returns <see langword="null"/> after logging the errors found.</summary>
     public static BuildSettings? Read(ResolveModelAssets task, BuildLog log)
     {
@@ -37,6 +41,12 @@ internal sealed partial class BuildSettings
         var verify = ParseChoice(task.Verify, Names.VerifyProperty, VerifyMode.Fast, log, ref errors);
         bool offline = ParseBoolean(task.Offline, Names.OfflineProperty, false, log, ref errors);
         bool hints = ParseBoolean(task.UseUrlHints, Names.UseUrlHintsProperty, true, log, ref errors);
+        var transfer = new TransferOptions
+        {
+            MaxConcurrentAssets = (int)ParseCount(task.MaxConcurrentAssets, Names.MaxConcurrentAssetsProperty, TransferOptions.DefaultMaxConcurrentAssets, int.MaxValue, log, ref errors),
+            MaxConnectionsPerAsset = (int)ParseCount(task.MaxConnectionsPerAsset, Names.MaxConnectionsPerAssetProperty, TransferOptions.DefaultMaxConnectionsPerAsset, int.MaxValue, log, ref errors),
+            MinimumSplitSize = ParseCount(task.MinSplitSize, Names.MinSplitSizeProperty, TransferOptions.DefaultMinimumSplitSize, long.MaxValue, log, ref errors),
+        };
         string folder = task.BundleDirectory.Replace('\\', '/');
         if (Path.IsPathRooted(task.BundleDirectory) || folder.Split('/').Contains(".."))
         {
@@ -50,7 +60,7 @@ internal sealed partial class BuildSettings
             errors += CheckSource(item, log);
         }
 
-        return errors == 0 ? new BuildSettings(linkMode, verify == VerifyMode.Full, offline, hints) : null;
+        return errors == 0 ? new BuildSettings(linkMode, verify == VerifyMode.Full, offline, hints, transfer) : null;
     }
 
     /// <summary>Checks one <c>ModelAssetSource</c> item; returns how many errors it logged (warnings do not count).</summary>
@@ -193,6 +203,24 @@ internal sealed partial class BuildSettings
 
         errors++;
         log.Error(BuildDiagnosticIds.InvalidProperty, $"{property} '{value}' is not a valid value; write one of {string.Join(", ", Enum.GetNames<T>())}.");
+        return fallback;
+    }
+
+    /// <summary>A whole number from 1 to <paramref name="max"/>; empty means <paramref name="fallback"/>.</summary>
+    private static long ParseCount(string value, string property, long fallback, long max, BuildLog log, ref int errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (long.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long parsed) && parsed >= 1 && parsed <= max)
+        {
+            return parsed;
+        }
+
+        errors++;
+        log.Error(BuildDiagnosticIds.InvalidProperty, $"{property} '{value}' is not a valid value; write a whole number from 1 to {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} (default {fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         return fallback;
     }
 

@@ -54,4 +54,13 @@ internal static class Names
 
     /// <summary>Property: the bundle folder, relative to the output folder.</summary>
     public const string BundleDirectoryProperty = "ModelAssetBundleDirectory";
+
+    /// <summary>Property: how many assets are fetched at once (whole number, at least 1).</summary>
+    public const string MaxConcurrentAssetsProperty = "ModelAssetMaxConcurrentAssets";
+
+    /// <summary>Property: the most connections one large asset is fetched over (whole number, at least 1; 1 turns splitting off).</summary>
+    public const string MaxConnectionsPerAssetProperty = "ModelAssetMaxConnectionsPerAsset";
+
+    /// <summary>Property: assets smaller than this many bytes are fetched as one stream (whole number, at least 1).</summary>
+    public const string MinSplitSizeProperty = "ModelAssetMinSplitSize";
 }

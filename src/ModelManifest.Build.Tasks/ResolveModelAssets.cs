@@ -43,6 +43,15 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     /// <summary><c>$(ModelAssetUseUrlHints)</c>: also try the manifests' <c>urls</c>, after every configured source.</summary>
     public string UseUrlHints { get; set; } = string.Empty;
 
+    /// <summary><c>$(ModelAssetMaxConcurrentAssets)</c>: how many assets are fetched at once (default 4).</summary>
+    public string MaxConcurrentAssets { get; set; } = string.Empty;
+
+    /// <summary><c>$(ModelAssetMaxConnectionsPerAsset)</c>: the most connections one large asset is fetched over (default 8).</summary>
+    public string MaxConnectionsPerAsset { get; set; } = string.Empty;
+
+    /// <summary><c>$(ModelAssetMinSplitSize)</c>: assets smaller than this many bytes are fetched as one stream (default 64 MiB).</summary>
+    public string MinSplitSize { get; set; } = string.Empty;
+
     /// <summary>The output folder (full path): the bundle index is written here.</summary>
     [Required]
     public string OutputDirectory { get; set; } = string.Empty;
@@ -174,6 +183,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         {
             Offline = settings.Offline,
             Logger = new TaskLogger(Log),
+            Transfer = settings.Transfer,
         });
         foreach (var (source, priority) in sources.Sources)
         {
@@ -182,38 +192,46 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
 
         var progress = new BuildProgressReporter(log, Time);
         bool ok = true;
-        foreach (PlannedAsset planned in pending)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+        long started = Time.GetTimestamp();
+        long downloaded = 0;
+        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = settings.Transfer.MaxConcurrentAssets, CancellationToken = cancellationToken },
+            async (planned, token) =>
             {
-                progress.Started(planned);
-                if (settings.FullVerify && cache.TryGet(planned.Asset.Sha256, planned.Asset.Size, out _))
+                try
                 {
-                    CacheBlobState state = await cache.VerifyAsync(planned.Asset.Sha256, cancellationToken).ConfigureAwait(false);
-                    log.Message(MessageImportance.Low, $"Model asset {planned.Asset.Key}: full verify of the cached blob: {state}.");
+                    progress.Started(planned);
+                    if (settings.FullVerify && cache.TryGet(planned.Asset.Sha256, planned.Asset.Size, out _))
+                    {
+                        CacheBlobState state = await cache.VerifyAsync(planned.Asset.Sha256, token).ConfigureAwait(false);
+                        log.Message(MessageImportance.Low, $"Model asset {planned.Asset.Key}: full verify of the cached blob: {state}.");
+                    }
+
+                    string targetDirectory = Path.GetDirectoryName(Path.Combine(OutputDirectory, planned.RelativePath))!;
+                    MaterializedAsset result = await manager.MaterializeAsync(planned.Asset, targetDirectory, settings.LinkMode, progress, token).ConfigureAwait(false);
+                    string from = result.Asset.SourceName is null ? "the cache" : result.Asset.SourceName;
+                    if (result.Asset.SourceName is not null)
+                    {
+                        Interlocked.Add(ref downloaded, planned.Asset.Size);
+                    }
+
+                    log.Message(MessageImportance.High, $"Model asset {planned.Asset.Key} ({planned.Asset.FileName}, {Megabytes(planned.Asset.Size)}): from {from}, {result.Mode.ToString().ToLowerInvariant()} into {planned.RelativePath}{progress.Finished(planned.Asset.Key)}");
+                    ReportSkippedSources(planned, result.Asset.Attempts, log);
                 }
+                catch (AssetException e)
+                {
+                    ok = false;
+                    LogAssetError(planned, e, log);
+                }
+                catch (IOException e) when (BuildDiagnosticIds.IsDiskFull(e))
+                {
+                    ok = false;
+                    log.Error(BuildDiagnosticIds.DiskFull,
+                        $"Model asset {planned.Asset.Key} ({Megabytes(planned.Asset.Size)}): the disk is full (cache {cache.Root}, output {OutputDirectory}). Free space or set ModelAssetCacheRoot.",
+                        planned.Location);
+                }
+            }).ConfigureAwait(false);
 
-                string targetDirectory = Path.GetDirectoryName(Path.Combine(OutputDirectory, planned.RelativePath))!;
-                MaterializedAsset result = await manager.MaterializeAsync(planned.Asset, targetDirectory, settings.LinkMode, progress, cancellationToken).ConfigureAwait(false);
-                string from = result.Asset.SourceName is null ? "the cache" : result.Asset.SourceName;
-                log.Message(MessageImportance.High, $"Model asset {planned.Asset.Key} ({planned.Asset.FileName}, {Megabytes(planned.Asset.Size)}): from {from}, {result.Mode.ToString().ToLowerInvariant()} into {planned.RelativePath}{progress.Finished(planned.Asset.Key)}");
-                ReportSkippedSources(planned, result.Asset.Attempts, log);
-            }
-            catch (AssetException e)
-            {
-                ok = false;
-                LogAssetError(planned, e, log);
-            }
-            catch (IOException e) when (BuildDiagnosticIds.IsDiskFull(e))
-            {
-                ok = false;
-                log.Error(BuildDiagnosticIds.DiskFull,
-                    $"Model asset {planned.Asset.Key} ({Megabytes(planned.Asset.Size)}): the disk is full (cache {cache.Root}, output {OutputDirectory}). Free space or set ModelAssetCacheRoot.",
-                    planned.Location);
-            }
-        }
-
+        log.Message(MessageImportance.High, $"Model assets: {pending.Count} resolved{(ok ? string.Empty : " (some failed)")}, {BuildProgressReporter.Summary(downloaded, Time.GetElapsedTime(started))}, up to {settings.Transfer.MaxConcurrentAssets} at once.");
         return ok;
     }
 

@@ -24,17 +24,36 @@ internal static class FetchCommand
         var offline = new Option<bool>("--offline") { Description = "Open no connection: only the cache and folder sources." };
         var token = new Option<string?>("--token-env") { Description = "Environment variable holding a bearer token for the http sources." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var concurrentAssets = new Option<int>("--max-concurrent-assets")
+        {
+            Description = $"How many assets are fetched at once (default {TransferOptions.DefaultMaxConcurrentAssets}; 1: one after another).",
+            DefaultValueFactory = _ => TransferOptions.DefaultMaxConcurrentAssets,
+        };
+        var connections = new Option<int>("--max-connections")
+        {
+            Description = $"The most connections one large asset is fetched over (default {TransferOptions.DefaultMaxConnectionsPerAsset}; 1: no splitting).",
+            DefaultValueFactory = _ => TransferOptions.DefaultMaxConnectionsPerAsset,
+        };
         var command = new Command("fetch", "Fetch the assets of models into the shared cache through prioritized sources.")
         {
-            models, manifests, sources, cacheRoot, offline, token, json,
+            models, manifests, sources, cacheRoot, offline, token, json, concurrentAssets, connections,
         };
         command.SetAction(parse => CommandHost.Run(parse, host => Run(host,
             parse.GetValue(models) ?? [], parse.GetValue(manifests) ?? [], parse.GetValue(sources) ?? [],
-            parse.GetValue(cacheRoot), parse.GetValue(offline), parse.GetValue(token), parse.GetValue(json))));
+            parse.GetValue(cacheRoot), parse.GetValue(offline), parse.GetValue(token), parse.GetValue(json),
+            new TransferOptions
+            {
+                MaxConcurrentAssets = AtLeastOne(parse.GetValue(concurrentAssets), "--max-concurrent-assets"),
+                MaxConnectionsPerAsset = AtLeastOne(parse.GetValue(connections), "--max-connections"),
+            })));
         return command;
     }
 
-    private static int Run(CommandHost host, string[] wanted, string[] manifestPaths, string[] sourceSpecs, string? cacheRoot, bool offline, string? tokenVariable, bool asJson)
+    private static int AtLeastOne(int value, string option) => value >= 1
+        ? value
+        : throw new CliException(Diagnostics.InvalidOptions, $"{option} {value.ToString(CultureInfo.InvariantCulture)} is not allowed; write a whole number of at least 1");
+
+    private static int Run(CommandHost host, string[] wanted, string[] manifestPaths, string[] sourceSpecs, string? cacheRoot, bool offline, string? tokenVariable, bool asJson, TransferOptions transfer)
     {
         ValidateSources(sourceSpecs);
         ManifestSnapshot snapshot = LoadManifests(host, manifestPaths);
@@ -42,7 +61,7 @@ internal static class FetchCommand
         var assets = selected.SelectMany(m => snapshot.GetAssets(m)).DistinctBy(a => a.Sha256).ToList();
 
         var cache = cacheRoot is null ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(cacheRoot));
-        var options = new AssetManagerOptions(); // its default honours MODELMANIFEST_OFFLINE; --offline can only add to it
+        var options = new AssetManagerOptions { Transfer = transfer }; // its default honours MODELMANIFEST_OFFLINE; --offline can only add to it
         options.Offline |= offline;
         var manager = new AssetManager(cache, options);
         var disposables = new List<IDisposable>();
@@ -67,7 +86,7 @@ internal static class FetchCommand
                 manager.AddSource(hints, AssetSourceFactory.UrlHintPriority);
             }
 
-            var results = FetchAll(host, manager, assets);
+            var results = FetchAll(host, manager, assets, transfer.MaxConcurrentAssets);
             return Report(host, results, asJson);
         }
         finally
@@ -167,9 +186,15 @@ internal static class FetchCommand
 
     private sealed record Outcome(AssetInfo Asset, AssetResult? Result, AssetException? Error);
 
-    private static List<Outcome> FetchAll(CommandHost host, AssetManager manager, List<AssetInfo> assets)
+    /// <summary>
+    /// Fetches up to <paramref name="concurrency"/> assets at once (they share the engine's per-source connection budget);
+    /// the outcomes keep the order of <paramref name="assets"/>, so the result lines do not depend on timing. Plain
+    /// output says on stderr when each asset starts and finishes, and every run ends with one total line there.
+    /// </summary>
+    private static List<Outcome> FetchAll(CommandHost host, AssetManager manager, List<AssetInfo> assets, int concurrency)
     {
-        var outcomes = new List<Outcome>();
+        var outcomes = new Outcome[assets.Count];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         async Task<Outcome> One(AssetInfo asset, IProgress<AssetProgress>? progress)
         {
             try
@@ -182,30 +207,66 @@ internal static class FetchCommand
             }
         }
 
+        void RunAll(Func<int, Task<Outcome>> fetch) =>
+            Parallel.ForEachAsync(Enumerable.Range(0, assets.Count), new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+                async (i, _) => outcomes[i] = await fetch(i).ConfigureAwait(false)).GetAwaiter().GetResult();
+
         if (host.Plain)
         {
-            foreach (AssetInfo asset in assets)
+            var gate = new object();
+            void Line(string text)
             {
-                outcomes.Add(One(asset, null).GetAwaiter().GetResult());
+                lock (gate)
+                {
+                    host.Error.WriteLine(text);
+                }
             }
 
-            return outcomes;
+            RunAll(async i =>
+            {
+                AssetInfo asset = assets[i];
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                Line($"fetching {asset.Key} ({CacheCommand.Size(asset.Size)})");
+                Outcome outcome = await One(asset, null).ConfigureAwait(false);
+                string seconds = Seconds(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                Line(outcome.Error is null
+                    ? $"fetched {asset.Key} from {outcome.Result!.SourceName ?? "cache"} in {seconds}"
+                    : $"failed {asset.Key} ({outcome.Error.Code}) after {seconds}");
+                return outcome;
+            });
+        }
+        else
+        {
+            host.Console.Progress().AutoClear(false).Columns(
+                new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+                .Start(context =>
+                {
+                    ProgressTask[] tasks = [.. assets.Select(a => context.AddTask(Markup.Escape(a.Key.ToString()), maxValue: Math.Max(1, a.Size)))];
+                    RunAll(async i =>
+                    {
+                        ProgressTask task = tasks[i];
+                        Outcome outcome = await One(assets[i], new SynchronousProgress(p => task.Value = p.BytesDone)).ConfigureAwait(false);
+                        task.Value = task.MaxValue;
+                        return outcome;
+                    });
+                });
         }
 
-        host.Console.Progress().AutoClear(false).Columns(
-            new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
-            .Start(context =>
-            {
-                foreach (AssetInfo asset in assets)
-                {
-                    ProgressTask task = context.AddTask(Markup.Escape(asset.Key.ToString()), maxValue: Math.Max(1, asset.Size));
-                    var progress = new SynchronousProgress(p => task.Value = p.BytesDone);
-                    outcomes.Add(One(asset, progress).GetAwaiter().GetResult());
-                    task.Value = task.MaxValue;
-                }
-            });
-        return outcomes;
+        host.Error.WriteLine(Total(outcomes, clock.Elapsed, concurrency));
+        return [.. outcomes];
     }
+
+    /// <summary>"total: 20 assets (0 failed, 2 from the cache): 20.0 MB downloaded in 1.2 s, 16.7 MB/s, 4 at once".</summary>
+    private static string Total(Outcome[] outcomes, TimeSpan elapsed, int concurrency)
+    {
+        long downloaded = outcomes.Where(o => o.Result is { SourceName: not null }).Sum(o => o.Asset.Size);
+        double megabytes = downloaded / 1048576.0;
+        return string.Format(CultureInfo.InvariantCulture, "total: {0} assets ({1} failed, {2} from the cache): {3:0.0} MB downloaded in {4}, {5:0.0} MB/s, {6} at once",
+            outcomes.Length, outcomes.Count(o => o.Error is not null), outcomes.Count(o => o.Result is { SourceName: null }),
+            megabytes, Seconds(elapsed), megabytes / Math.Max(0.001, elapsed.TotalSeconds), concurrency);
+    }
+
+    private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
 
     private static int Report(CommandHost host, List<Outcome> outcomes, bool asJson)
     {

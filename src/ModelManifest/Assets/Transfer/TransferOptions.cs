@@ -9,11 +9,23 @@ public sealed class TransferOptions
     /// <summary>The default of <see cref="MaxConnectionsPerAsset"/>.</summary>
     public const int DefaultMaxConnectionsPerAsset = 8;
 
+    /// <summary>The default of <see cref="MaxConcurrentAssets"/>.</summary>
+    public const int DefaultMaxConcurrentAssets = 4;
+
+    /// <summary>The default of <see cref="MinimumSplitSize"/> (64 MiB).</summary>
+    public const long DefaultMinimumSplitSize = 64L << 20;
+
     /// <summary>The default of <see cref="MaxConnectionsPerHost"/>.</summary>
     public const int DefaultMaxConnectionsPerHost = 16;
 
     /// <summary>The most connections one asset is fetched over; 1 turns splitting off.</summary>
     public int MaxConnectionsPerAsset { get; set; } = DefaultMaxConnectionsPerAsset;
+
+    /// <summary>
+    /// How many different assets a caller that resolves a list (the CLI's <c>fetch</c>, the build) fetches at once;
+    /// they share <see cref="MaxConnectionsPerHost"/>. The engine itself serves any number of concurrent callers.
+    /// </summary>
+    public int MaxConcurrentAssets { get; set; } = DefaultMaxConcurrentAssets;
 
     /// <summary>The most connections open to one source at once, over every asset this process fetches.</summary>
     public int MaxConnectionsPerHost { get; set; } = DefaultMaxConnectionsPerHost;
@@ -22,7 +34,7 @@ public sealed class TransferOptions
     public int InitialConnections { get; set; } = 2;
 
     /// <summary>Assets smaller than this are fetched as one stream.</summary>
-    public long MinimumSplitSize { get; set; } = 64L << 20;
+    public long MinimumSplitSize { get; set; } = DefaultMinimumSplitSize;
 
     /// <summary>The size of one part: the unit of a range request, and what a crash loses at most per connection.</summary>
     public long PartSize { get; set; } = 16L << 20;
