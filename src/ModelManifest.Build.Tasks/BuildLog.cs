@@ -14,13 +14,13 @@ internal readonly record struct BuildLocation(string? File, int Line = 0, int Co
 /// </summary>
 internal sealed class BuildLog(TaskLoggingHelper log)
 {
-    private static readonly object Gate = new();
+    private static readonly object s_gate = new();
 
     public bool HasLoggedErrors => log.HasLoggedErrors;
 
     public void Error(string id, string message, BuildLocation at = default)
     {
-        lock (Gate)
+        lock (s_gate)
         {
             log.LogError(null, id, null, at.File, at.Line, at.Column, at.EndLine, at.EndColumn, message);
         }
@@ -28,7 +28,7 @@ internal sealed class BuildLog(TaskLoggingHelper log)
 
     public void Warning(string id, string message, BuildLocation at = default)
     {
-        lock (Gate)
+        lock (s_gate)
         {
             log.LogWarning(null, id, null, at.File, at.Line, at.Column, at.EndLine, at.EndColumn, message);
         }
@@ -36,7 +36,7 @@ internal sealed class BuildLog(TaskLoggingHelper log)
 
     public void Message(MessageImportance importance, string message)
     {
-        lock (Gate)
+        lock (s_gate)
         {
             log.LogMessage(importance, message);
         }

@@ -11,7 +11,7 @@ namespace ModelManifest.Build.Tasks;
 /// </summary>
 internal sealed partial class BuildSettings
 {
-    private static readonly string[] Booleans = ["true", "false"];
+    private static readonly string[] s_booleans = ["true", "false"];
 
     private BuildSettings(LinkMode linkMode, bool fullVerify, bool offline, bool useUrlHints, TransferOptions transfer)
     {
@@ -236,7 +236,7 @@ internal sealed partial class BuildSettings
                 return false;
             default:
                 errors++;
-                log.Error(BuildDiagnosticIds.InvalidProperty, $"{property} '{value}' is not a valid value; write {string.Join(" or ", Booleans)}.");
+                log.Error(BuildDiagnosticIds.InvalidProperty, $"{property} '{value}' is not a valid value; write {string.Join(" or ", s_booleans)}.");
                 return fallback;
         }
     }

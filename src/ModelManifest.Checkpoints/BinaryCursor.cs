@@ -156,7 +156,7 @@ internal sealed class BinaryCursor
         byte[] bytes = ReadBytes(count, max, what);
         try
         {
-            return StrictUtf8.GetString(bytes);
+            return s_strictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException e)
         {
@@ -182,5 +182,5 @@ internal sealed class BinaryCursor
         throw Error(start, $"{what}: varint longer than 10 bytes");
     }
 
-    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    internal static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

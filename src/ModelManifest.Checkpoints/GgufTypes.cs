@@ -42,7 +42,7 @@ public sealed record GgufArray(GgufValueType ElementType, ulong Count, Immutable
 /// <summary>The ggml tensor element types: name, elements per block and bytes per block.</summary>
 public static class GgmlTypes
 {
-    private static readonly Dictionary<uint, (string Name, int BlockSize, int TypeSize)> Table = new()
+    private static readonly Dictionary<uint, (string Name, int BlockSize, int TypeSize)> s_table = new()
     {
         [0] = ("F32", 1, 4), [1] = ("F16", 1, 2), [2] = ("Q4_0", 32, 18), [3] = ("Q4_1", 32, 20),
         [6] = ("Q5_0", 32, 22), [7] = ("Q5_1", 32, 24), [8] = ("Q8_0", 32, 34), [9] = ("Q8_1", 32, 36),
@@ -55,15 +55,15 @@ public static class GgmlTypes
     };
 
     /// <summary>The type's name (<c>Q4_K</c>), or <c>type&lt;n&gt;</c> when unknown.</summary>
-    public static string Name(uint type) => Table.TryGetValue(type, out var t) ? t.Name : $"type{type}";
+    public static string Name(uint type) => s_table.TryGetValue(type, out var t) ? t.Name : $"type{type}";
 
     /// <summary>The type id of a name such as <c>F32</c>.</summary>
-    public static uint Id(string name) => Table.First(kv => kv.Value.Name == name).Key;
+    public static uint Id(string name) => s_table.First(kv => kv.Value.Name == name).Key;
 
     /// <summary>Bytes needed for <paramref name="elements"/> elements, or -1 when the type is unknown or the count is not whole blocks.</summary>
     public static long ByteSize(uint type, long elements)
     {
-        if (!Table.TryGetValue(type, out var t) || elements % t.BlockSize != 0)
+        if (!s_table.TryGetValue(type, out var t) || elements % t.BlockSize != 0)
         {
             return -1;
         }

@@ -20,7 +20,7 @@ public static class OnnxReader
     private const int MaxTypeNesting = 32;
 
     /// <summary>ONNX TensorProto.DataType names, indexed by enum value.</summary>
-    private static readonly string[] ElementTypes =
+    private static readonly string[] s_elementTypes =
     [
         "undefined", "float32", "uint8", "int8", "uint16", "int16", "int32", "int64", "string", "bool",
         "float16", "float64", "uint32", "uint64", "complex64", "complex128", "bfloat16",
@@ -29,7 +29,7 @@ public static class OnnxReader
 
     /// <summary>The name of an ONNX element type number (<c>1</c> → <c>float32</c>).</summary>
     public static string ElementTypeName(long type) =>
-        type >= 0 && type < ElementTypes.Length ? ElementTypes[type] : $"type{type}";
+        type >= 0 && type < s_elementTypes.Length ? s_elementTypes[type] : $"type{type}";
 
     /// <summary>Reads the model at <paramref name="path"/>.</summary>
     public static OnnxModelInfo ReadFile(string path)

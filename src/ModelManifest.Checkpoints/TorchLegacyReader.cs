@@ -13,17 +13,17 @@ namespace ModelManifest.Checkpoints;
 internal static class TorchLegacyReader
 {
     /// <summary>PROTO 2, LONG1 of 10 bytes, then the magic number 0x1950a86a20f9469cfc6c little-endian.</summary>
-    private static readonly byte[] Head = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+    private static readonly byte[] s_head = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
 
     private const long ProtocolVersion = 1001;
 
     public static bool IsLegacy(Stream stream)
     {
         long start = stream.Position;
-        Span<byte> head = stackalloc byte[Head.Length];
+        Span<byte> head = stackalloc byte[s_head.Length];
         int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         stream.Position = start;
-        return n == head.Length && head.SequenceEqual(Head);
+        return n == head.Length && head.SequenceEqual(s_head);
     }
 
     public static TorchCheckpointInfo Read(Stream stream)

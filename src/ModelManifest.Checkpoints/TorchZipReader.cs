@@ -111,7 +111,7 @@ public static class TorchZipReader
         byte[] buffer = ReadEntry(entry, MaxMetadataLength, "metadata");
         try
         {
-            return BinaryCursor.StrictUtf8.GetString(buffer);
+            return BinaryCursor.s_strictUtf8.GetString(buffer);
         }
         catch (System.Text.DecoderFallbackException e)
         {

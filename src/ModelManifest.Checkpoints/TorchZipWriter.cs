@@ -11,7 +11,7 @@ namespace ModelManifest.Checkpoints;
 internal sealed class TorchZipWriter
 {
     // A protocol-2 pickle of an empty dict: PROTO 2, EMPTY_DICT, BINPUT 0, STOP.
-    private static readonly byte[] EmptyDictPickle = [0x80, 0x02, (byte)'}', (byte)'q', 0x00, (byte)'.'];
+    private static readonly byte[] s_emptyDictPickle = [0x80, 0x02, (byte)'}', (byte)'q', 0x00, (byte)'.'];
 
     private readonly List<(string Name, byte[] Data)> _entries = [];
 
@@ -46,7 +46,7 @@ internal sealed class TorchZipWriter
     public void WriteTo(Stream stream)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-        Write(zip, "data.pkl", EmptyDictPickle);
+        Write(zip, "data.pkl", s_emptyDictPickle);
         Write(zip, "byteorder", "little"u8.ToArray());
         foreach (var (name, data) in _entries)
         {

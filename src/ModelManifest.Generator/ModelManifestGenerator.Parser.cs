@@ -17,7 +17,7 @@ internal static class Parser
     private static readonly HashSet<string> s_specialModelProperties = new(StringComparer.Ordinal) { "assets", "options", "metadata" };
 
     /// <summary>Member names of a generated version class that schema properties may not take.</summary>
-    internal static readonly HashSet<string> VersionReserved = new(StringComparer.Ordinal)
+    internal static readonly HashSet<string> s_versionReserved = new(StringComparer.Ordinal)
     {
         "Info", "Assets", "Options", "Metadata", "SchemaVersion", "Latest", "Versions", "AssetCatalog", "OptionCatalog",
     };
@@ -228,7 +228,7 @@ internal static class Parser
     {
         var id = (JsonStringSyntax)model["id"]!;
         var version = (JsonStringSyntax)model["version"]!;
-        List<MemberSpec> members = modelSchema is null ? new List<MemberSpec>() : SchemaWalker.Members(modelSchema, model, schemaVersion, s_specialModelProperties, VersionReserved);
+        List<MemberSpec> members = modelSchema is null ? new List<MemberSpec>() : SchemaWalker.Members(modelSchema, model, schemaVersion, s_specialModelProperties, s_versionReserved);
 
         // Assets: named by role, else by id. Two references with one name: the first wins, the second is reported.
         var assetMembers = new List<AssetMemberSpec>();

@@ -7,7 +7,7 @@ namespace ModelManifest.Assets.Tests;
 /// <summary>Servers that cost time without failing: each is given up within its bound and the next source serves.</summary>
 public sealed class SlowHttpTests : LoopbackTestBase
 {
-    private static readonly TimeSpan Failsafe = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan s_failsafe = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task A_server_trickling_bytes_below_the_minimum_rate_is_given_up_and_the_next_source_serves()
@@ -16,7 +16,7 @@ public sealed class SlowHttpTests : LoopbackTestBase
         served.TrickleDelay = TimeSpan.FromMilliseconds(50); // never a stall, never a useful rate
         var mirror = MirrorWith(asset, content);
 
-        var result = await Engine.Manager.GetAsync(asset).WaitAsync(Failsafe);
+        var result = await Engine.Manager.GetAsync(asset).WaitAsync(s_failsafe);
 
         Assert.Equal(mirror.Name, result.SourceName);
         Assert.Contains(result.Attempts, a => a.Message.Contains("too slow", StringComparison.Ordinal));
@@ -29,7 +29,7 @@ public sealed class SlowHttpTests : LoopbackTestBase
         served.FailFirst = 1;
         served.RetryAfter = "1";
 
-        var result = await Engine.Manager.GetAsync(asset).WaitAsync(Failsafe);
+        var result = await Engine.Manager.GetAsync(asset).WaitAsync(s_failsafe);
 
         Assert.Equal(content, File.ReadAllBytes(result.CachePath));
         Assert.Equal(2, Server.RequestCount);
@@ -43,7 +43,7 @@ public sealed class SlowHttpTests : LoopbackTestBase
         served.RetryAfter = "3600";
         var mirror = MirrorWith(asset, content);
 
-        var result = await Engine.Manager.GetAsync(asset).WaitAsync(Failsafe);
+        var result = await Engine.Manager.GetAsync(asset).WaitAsync(s_failsafe);
 
         Assert.Equal(mirror.Name, result.SourceName);
         Assert.Equal(1, Server.RequestCount);
@@ -55,7 +55,7 @@ public sealed class SlowHttpTests : LoopbackTestBase
         var (content, asset, _) = ServeOverHttp(10_000, 93, o => o.Credential = HttpCredential.Bearer(_ => ValueTask.FromResult<string?>("t\u00f6ken")));
         var mirror = MirrorWith(asset, content);
 
-        var result = await Engine.Manager.GetAsync(asset).WaitAsync(Failsafe);
+        var result = await Engine.Manager.GetAsync(asset).WaitAsync(s_failsafe);
 
         Assert.Equal(mirror.Name, result.SourceName);
         Assert.Contains(result.Attempts, a => a.Code == AssetDiagnosticIds.InvalidCredential);
@@ -85,7 +85,7 @@ public sealed class SlowHttpTests : LoopbackTestBase
         }));
         var mirror = MirrorWith(asset, content);
 
-        var result = await Engine.Manager.GetAsync(asset).WaitAsync(Failsafe);
+        var result = await Engine.Manager.GetAsync(asset).WaitAsync(s_failsafe);
 
         Assert.Equal(mirror.Name, result.SourceName);
         held.ForEach(c => c.Dispose());

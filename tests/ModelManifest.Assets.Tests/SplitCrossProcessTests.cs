@@ -7,7 +7,7 @@ namespace ModelManifest.Assets.Tests;
 public sealed class SplitCrossProcessTests : LoopbackTestBase
 {
     private const long Part = 4L << 20;
-    private static readonly Dictionary<string, string> SmallParts = new() { ["MM_TEST_PART_SIZE"] = Part.ToString(CultureInfo.InvariantCulture) };
+    private static readonly Dictionary<string, string> s_smallParts = new() { ["MM_TEST_PART_SIZE"] = Part.ToString(CultureInfo.InvariantCulture) };
 
     [Fact]
     public async Task A_process_killed_during_a_split_download_leaves_finished_parts_that_the_next_process_does_not_fetch_again()
@@ -17,7 +17,7 @@ public sealed class SplitCrossProcessTests : LoopbackTestBase
         var blob = Engine.Cache.GetBlobPath(asset.Sha256);
         var partsPath = Engine.Cache.Protocol.PartsPath(asset.Sha256);
 
-        using (var victim = ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset, environment: SmallParts))
+        using (var victim = ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset, environment: s_smallParts))
         {
             await ResumeTests.WaitUntil(() => (PartState.TryRead(partsPath)?.DoneBytes ?? 0) >= 4 * Part || victim.Process.HasExited);
             Assert.False(victim.Process.HasExited, victim.Output + victim.Error);
@@ -33,7 +33,7 @@ public sealed class SplitCrossProcessTests : LoopbackTestBase
         var firstRun = Server.BytesSent;
         served.ChunkDelay = TimeSpan.Zero;
 
-        using var next = ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset, environment: SmallParts);
+        using var next = ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset, environment: s_smallParts);
         Assert.True(await next.WaitAsync() == 0, next.Output + next.Error);
         await Server.WaitIdleAsync();
 
@@ -50,7 +50,7 @@ public sealed class SplitCrossProcessTests : LoopbackTestBase
     {
         var (asset, _) = ServeLargeFile("shared.bin", 64L << 20, 402);
 
-        var clients = Enumerable.Range(0, 8).Select(_ => ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset, environment: SmallParts)).ToList();
+        var clients = Enumerable.Range(0, 8).Select(_ => ClientProcess.Start(Engine.Cache.Root, Server.BaseUrl, asset, environment: s_smallParts)).ToList();
         try
         {
             var exits = await Task.WhenAll(clients.Select(c => c.WaitAsync()));

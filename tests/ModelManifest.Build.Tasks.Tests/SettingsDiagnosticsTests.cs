@@ -6,7 +6,7 @@ namespace ModelManifest.Build.Tasks.Tests;
 /// </summary>
 public sealed class SettingsDiagnosticsTests : IDisposable
 {
-    private static readonly string Unset = "MM_TEST_UNSET_" + Guid.NewGuid().ToString("N");
+    private static readonly string s_unset = "MM_TEST_UNSET_" + Guid.NewGuid().ToString("N");
     private readonly TaskWorkspace _workspace = new();
 
     public void Dispose() => _workspace.Dispose();
@@ -42,8 +42,8 @@ public sealed class SettingsDiagnosticsTests : IDisposable
         { "ModelAssetMinSplitSize with a unit", (t, w) => t.MinSplitSize = "64MB", "MM1103", true, ["ModelAssetMinSplitSize '64MB'", "default 67108864"] },
         { "ModelBundle naming no model", (t, w) => t.Bundle = [TaskWorkspace.Item("wieghts-model")], "MM1104", true, ["ModelBundle 'wieghts-model'", "'weights-model' (Version='1.0.0')"] },
         { "ModelBundle naming no version", (t, w) => t.Bundle = [TaskWorkspace.Item("weights-model", ("Version", "9.9.9"))], "MM1104", true, ["Version '9.9.9'", "'weights-model' (Version='1.0.0')"] },
-        { "unset TokenEnvironmentVariable", (t, w) => AddSource(t, "http://127.0.0.1:9/", ("Priority", "100"), ("TokenEnvironmentVariable", Unset)), "MM1109", false, ["TokenEnvironmentVariable", Unset, "is not set"] },
-        { "unset BasicAuthEnvironmentVariable", (t, w) => AddSource(t, "http://127.0.0.1:9/", ("Priority", "100"), ("BasicAuthEnvironmentVariable", Unset)), "MM1109", false, ["BasicAuthEnvironmentVariable", Unset] },
+        { "unset TokenEnvironmentVariable", (t, w) => AddSource(t, "http://127.0.0.1:9/", ("Priority", "100"), ("TokenEnvironmentVariable", s_unset)), "MM1109", false, ["TokenEnvironmentVariable", s_unset, "is not set"] },
+        { "unset BasicAuthEnvironmentVariable", (t, w) => AddSource(t, "http://127.0.0.1:9/", ("Priority", "100"), ("BasicAuthEnvironmentVariable", s_unset)), "MM1109", false, ["BasicAuthEnvironmentVariable", s_unset] },
         { "source folder that does not exist", (t, w) => AddSource(t, Path.Combine(w.Root, "no-such-mirror"), ("Priority", "100")), "MM1110", false, ["no-such-mirror", "does not exist", "Condition=\"Exists("] },
     };
 

@@ -8,7 +8,7 @@ internal static class CliRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    private static readonly Lazy<string> Tool = new(() =>
+    private static readonly Lazy<string> s_tool = new(() =>
     {
         // tests/ModelManifest.Cli.Tests/bin/<Configuration>/net10.0/ -> src/ModelManifest.Cli/bin/<Configuration>/net10.0/
         string testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
@@ -28,7 +28,7 @@ internal static class CliRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Tool.Value);
+        info.ArgumentList.Add(s_tool.Value);
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);

@@ -5,7 +5,7 @@ namespace ModelManifest.Cli.Tests;
 /// <summary>Validates JSON against schema/model-manifest.schema.json with NJsonSchema (the reference validator).</summary>
 internal static class SchemaValidation
 {
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
+    private static readonly Lazy<JsonSchema> s_schema = new(() =>
         JsonSchema.FromFileAsync(Path.Combine(RepositoryRoot(), "schema", "model-manifest.schema.json")).GetAwaiter().GetResult());
 
     public static string RepositoryRoot()
@@ -21,7 +21,7 @@ internal static class SchemaValidation
 
     public static void AssertValid(string json)
     {
-        var errors = Schema.Value.Validate(json);
+        var errors = s_schema.Value.Validate(json);
         Assert.True(errors.Count == 0, "schema errors: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}")) + "\n" + json);
     }
 }

@@ -9,7 +9,7 @@ namespace ModelManifest.Generator.Tests;
 /// <summary>Step tracking: unrelated edits re-parse nothing; editing one manifest re-parses only that one.</summary>
 public sealed class IncrementalityTests
 {
-    private static readonly string[] ManifestSteps = { Steps.Manifests, Steps.ManifestsWithSchemas, Steps.Parse, Steps.Schemas, Steps.Options, Steps.Collect, Steps.CatalogInputs, Steps.Catalog };
+    private static readonly string[] s_manifestSteps = { Steps.Manifests, Steps.ManifestsWithSchemas, Steps.Parse, Steps.Schemas, Steps.Options, Steps.Collect, Steps.CatalogInputs, Steps.Catalog };
 
     private static (GeneratorDriver Driver, Compilation Compilation, MemoryAdditionalText[] Files) Start()
     {
@@ -32,7 +32,7 @@ public sealed class IncrementalityTests
         Compilation edited = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText("namespace Consumer; /// <summary>y</summary>\npublic static class A { public static int B => 1; }", Harness.ParseOptions, old.FilePath));
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        foreach (string step in ManifestSteps)
+        foreach (string step in s_manifestSteps)
         {
             Assert.True(result.TrackedSteps.ContainsKey(step), "step " + step + " was not tracked; tracked: " + string.Join(", ", result.TrackedSteps.Keys));
             foreach (IncrementalGeneratorRunStep run in result.TrackedSteps[step])

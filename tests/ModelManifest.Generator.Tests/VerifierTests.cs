@@ -10,7 +10,7 @@ namespace ModelManifest.Generator.Tests;
 public sealed class VerifierTests
 {
     // No reference pack download during the test run: the framework assemblies this test process runs on.
-    private static readonly ReferenceAssemblies Runtime = new("net10.0");
+    private static readonly ReferenceAssemblies s_runtime = new("net10.0");
 
     [Fact]
     public async Task A_bad_sha256_is_an_error_at_the_value_and_generates_nothing()
@@ -19,7 +19,7 @@ public sealed class VerifierTests
         var lines = Microsoft.CodeAnalysis.Text.SourceText.From(text).Lines.GetLinePositionSpan(span);
         var test = new CSharpSourceGeneratorTest<ModelManifestGenerator, DefaultVerifier>
         {
-            ReferenceAssemblies = Runtime,
+            ReferenceAssemblies = s_runtime,
             TestState =
             {
                 Sources = { "namespace Consumer { internal static class Empty { } }" },

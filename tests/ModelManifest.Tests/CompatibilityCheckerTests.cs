@@ -2,7 +2,7 @@ namespace ModelManifest.Tests;
 
 public sealed class CompatibilityCheckerTests
 {
-    private static readonly PlatformDescription LinuxCpu = new() { OperatingSystem = "linux", Architecture = "x64", HostMemoryMiB = 65536 };
+    private static readonly PlatformDescription s_linuxCpu = new() { OperatingSystem = "linux", Architecture = "x64", HostMemoryMiB = 65536 };
 
     private static ModelInfo Model(ModelCompatibility? compatibility) => new() { Id = "m", Version = "1.0.0", Compatibility = compatibility };
 
@@ -14,7 +14,7 @@ public sealed class CompatibilityCheckerTests
             Platforms = ["linux-x64"],
             Accelerators = ImmutableDictionary<string, CompatibilityStatus>.Empty.Add("cpu", CompatibilityStatus.Compatible),
             MinHostMemoryMiB = 4096,
-        }), LinuxCpu);
+        }), s_linuxCpu);
         Assert.Equal(CompatibilityVerdict.Compatible, report.Verdict);
         Assert.Contains(report.Reasons, r => r.Contains("linux-x64 is a listed platform", StringComparison.Ordinal));
     }
@@ -27,7 +27,7 @@ public sealed class CompatibilityCheckerTests
             Platforms = ["linux-x64"],
             Accelerators = ImmutableDictionary<string, CompatibilityStatus>.Empty.Add("cpu", CompatibilityStatus.Compatible),
             MinHostMemoryMiB = 131072,
-        }), LinuxCpu);
+        }), s_linuxCpu);
         Assert.Equal(CompatibilityVerdict.Incompatible, report.Verdict);
         Assert.Contains(report.Reasons, r => r.Contains("needs 131072 MiB of host memory, 65536 MiB available", StringComparison.Ordinal));
     }
@@ -39,25 +39,25 @@ public sealed class CompatibilityCheckerTests
         {
             Platforms = ["linux-x64"],
             Accelerators = ImmutableDictionary<string, CompatibilityStatus>.Empty.Add("cpu", CompatibilityStatus.Incompatible).Add("cuda", CompatibilityStatus.Compatible),
-        }), LinuxCpu);
+        }), s_linuxCpu);
         Assert.Equal(CompatibilityVerdict.Incompatible, report.Verdict);
         var withCuda = CompatibilityChecker.Check(Model(new()
         {
             Platforms = ["linux-x64"],
             Accelerators = ImmutableDictionary<string, CompatibilityStatus>.Empty.Add("cpu", CompatibilityStatus.Incompatible).Add("cuda", CompatibilityStatus.Compatible),
-        }), LinuxCpu with { Accelerators = ["cpu", "cuda"] });
+        }), s_linuxCpu with { Accelerators = ["cpu", "cuda"] });
         Assert.Equal(CompatibilityVerdict.Compatible, withCuda.Verdict);
     }
 
     [Fact]
     public void Unlisted_platform_or_missing_information_is_unknown_never_a_block()
     {
-        Assert.Equal(CompatibilityVerdict.Unknown, CompatibilityChecker.Check(Model(null), LinuxCpu).Verdict);
+        Assert.Equal(CompatibilityVerdict.Unknown, CompatibilityChecker.Check(Model(null), s_linuxCpu).Verdict);
         var report = CompatibilityChecker.Check(Model(new()
         {
             Platforms = ["osx-arm64"],
             Accelerators = ImmutableDictionary<string, CompatibilityStatus>.Empty.Add("cpu", CompatibilityStatus.Compatible),
-        }), LinuxCpu);
+        }), s_linuxCpu);
         Assert.Equal(CompatibilityVerdict.Unknown, report.Verdict);
         Assert.Contains(report.Reasons, r => r.Contains("not among the listed platforms", StringComparison.Ordinal));
     }
@@ -70,7 +70,7 @@ public sealed class CompatibilityCheckerTests
             Platforms = ["linux-x64"],
             Accelerators = ImmutableDictionary<string, CompatibilityStatus>.Empty.Add("cpu", CompatibilityStatus.Compatible).Add("cuda", CompatibilityStatus.Compatible),
             MinGpuMemoryMiB = 16384,
-        }), LinuxCpu with { Accelerators = ["cpu", "cuda"], GpuMemoryMiB = 8192 });
+        }), s_linuxCpu with { Accelerators = ["cpu", "cuda"], GpuMemoryMiB = 8192 });
         Assert.Equal(CompatibilityVerdict.Compatible, report.Verdict);
         Assert.Contains(report.Reasons, r => r.Contains("the CPU path remains", StringComparison.Ordinal));
     }

@@ -56,7 +56,7 @@ internal static class PickleGlobals
         ["float8_e8m0fnu"] = 1,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private static readonly FrozenSet<string> AllowedNames = new[]
+    private static readonly FrozenSet<string> s_allowedNames = new[]
     {
         "collections.OrderedDict", "collections.Counter", "collections.defaultdict", "typing.OrderedDict",
         "torch.Size", "torch.Tensor", "torch.device", "torch.nn.parameter.Parameter", "torch.serialization._get_layout",
@@ -73,7 +73,7 @@ internal static class PickleGlobals
         "__builtin__.set", "__builtin__.frozenset", "__builtin__.complex",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    private static readonly FrozenSet<string> DangerousModules = new[]
+    private static readonly FrozenSet<string> s_dangerousModules = new[]
     {
         "os", "posix", "nt", "subprocess", "sys", "shutil", "runpy", "webbrowser", "socket", "pty", "commands",
         "importlib", "ctypes", "pickle", "_pickle", "cPickle", "marshal", "code", "codeop", "bdb", "pdb", "timeit",
@@ -83,13 +83,13 @@ internal static class PickleGlobals
         "torch.hub", "torch._inductor", "torch.utils.cpp_extension", "numpy.testing._private.utils", "dill", "joblib",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    private static readonly FrozenSet<string> DangerousBuiltins = new[]
+    private static readonly FrozenSet<string> s_dangerousBuiltins = new[]
     {
         "eval", "exec", "execfile", "compile", "open", "file", "input", "raw_input", "__import__", "getattr", "setattr",
         "delattr", "globals", "locals", "vars", "breakpoint", "apply", "help", "memoryview", "type", "object",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    private static readonly FrozenSet<string> DangerousFunctions = new[]
+    private static readonly FrozenSet<string> s_dangerousFunctions = new[]
     {
         "operator.attrgetter", "operator.methodcaller", "operator.itemgetter", "_operator.attrgetter",
         "_operator.methodcaller", "functools.partial", "functools.reduce", "types.FunctionType", "types.CodeType",
@@ -100,7 +100,7 @@ internal static class PickleGlobals
     /// Python 2 module names that Python 3 maps back when it loads a protocol 0–2 pickle (<c>fix_imports</c>):
     /// <c>pickle.dumps(subprocess.Popen, protocol=2)</c> writes <c>commands Popen</c>, which loads as subprocess.Popen.
     /// </summary>
-    private static readonly FrozenDictionary<string, string> Python2Modules = new Dictionary<string, string>
+    private static readonly FrozenDictionary<string, string> s_python2Modules = new Dictionary<string, string>
     {
         ["__builtin__"] = "builtins", ["exceptions"] = "builtins", ["copy_reg"] = "copyreg", ["commands"] = "subprocess",
         ["cPickle"] = "pickle", ["Queue"] = "queue", ["urllib2"] = "urllib.request", ["httplib"] = "http.client",
@@ -109,13 +109,13 @@ internal static class PickleGlobals
 
     /// <summary>The module name Python 3 resolves for a pickle of <paramref name="protocol"/>.</summary>
     public static string Python3Module(string module, int protocol) =>
-        protocol < 3 && Python2Modules.TryGetValue(module, out string? mapped) ? mapped : module;
+        protocol < 3 && s_python2Modules.TryGetValue(module, out string? mapped) ? mapped : module;
 
     /// <summary>Judges <paramref name="module"/>.<paramref name="name"/>.</summary>
     public static PickleGlobalKind Classify(string module, string name)
     {
         string full = module + "." + name;
-        if (AllowedNames.Contains(full) || (module == "torch" && (Storages.ContainsKey(name) || DTypes.ContainsKey(name)
+        if (s_allowedNames.Contains(full) || (module == "torch" && (Storages.ContainsKey(name) || DTypes.ContainsKey(name)
             || name.EndsWith("Tensor", StringComparison.Ordinal) && name.Length > "Tensor".Length && IsIdentifier(name))))
         {
             return PickleGlobalKind.Allowed;
@@ -123,18 +123,18 @@ internal static class PickleGlobals
 
         if (module is "builtins" or "__builtin__" or "__builtins__")
         {
-            return DangerousBuiltins.Contains(name) || name.StartsWith("__", StringComparison.Ordinal) ? PickleGlobalKind.Dangerous : PickleGlobalKind.Unknown;
+            return s_dangerousBuiltins.Contains(name) || name.StartsWith("__", StringComparison.Ordinal) ? PickleGlobalKind.Dangerous : PickleGlobalKind.Unknown;
         }
 
         for (int dot = module.Length; dot > 0; dot = module.LastIndexOf('.', dot - 1))
         {
-            if (DangerousModules.Contains(module[..dot]))
+            if (s_dangerousModules.Contains(module[..dot]))
             {
                 return PickleGlobalKind.Dangerous;
             }
         }
 
-        return DangerousFunctions.Contains(full) ? PickleGlobalKind.Dangerous : PickleGlobalKind.Unknown;
+        return s_dangerousFunctions.Contains(full) ? PickleGlobalKind.Dangerous : PickleGlobalKind.Unknown;
     }
 
     private static bool IsIdentifier(string s) => s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');

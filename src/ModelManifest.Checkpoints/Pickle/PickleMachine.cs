@@ -29,7 +29,7 @@ internal sealed class PickleMachine
     /// <summary>Most bytes of a LONG1/LONG4/LONG integer (Python allows more; checkpoints never need it).</summary>
     public const int MaxLongBytes = 1024;
 
-    private static readonly object Mark = new();
+    private static readonly object s_mark = new();
 
     private readonly byte[] _data;
     private readonly string _where;
@@ -435,7 +435,7 @@ internal sealed class PickleMachine
     {
         try
         {
-            return BinaryCursor.StrictUtf8.GetString(bytes);
+            return BinaryCursor.s_strictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {

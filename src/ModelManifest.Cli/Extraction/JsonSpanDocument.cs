@@ -14,14 +14,14 @@ internal sealed class JsonSpanDocument
 {
     private const int MaxOneLine = 120;
 
-    private static readonly JsonReaderOptions ReaderOptions = new()
+    private static readonly JsonReaderOptions s_readerOptions = new()
     {
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         MaxDepth = 256,
     };
 
-    private static readonly JsonDocumentOptions DocumentOptions = new()
+    private static readonly JsonDocumentOptions s_documentOptions = new()
     {
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
@@ -39,7 +39,7 @@ internal sealed class JsonSpanDocument
     {
         _text = text;
         int bom = HasBom(text) ? 3 : 0;
-        var reader = new Utf8JsonReader(text.AsSpan(bom), ReaderOptions);
+        var reader = new Utf8JsonReader(text.AsSpan(bom), s_readerOptions);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -99,7 +99,7 @@ internal sealed class JsonSpanDocument
 
     /// <summary>The value of <paramref name="node"/> as a mutable node (parsed once, then cached).</summary>
     public JsonNode ParsedOf(JsonSpanNode node) =>
-        node.Parsed ??= JsonNode.Parse(_text.AsSpan(node.Start, node.End - node.Start), documentOptions: DocumentOptions)!;
+        node.Parsed ??= JsonNode.Parse(_text.AsSpan(node.Start, node.End - node.Start), documentOptions: s_documentOptions)!;
 
     /// <summary>Parses <paramref name="text"/> (UTF-8, optional BOM) read-only, with the same tolerance (comments, trailing commas).</summary>
     /// <exception cref="FormatException">The text is not JSON.</exception>
@@ -107,7 +107,7 @@ internal sealed class JsonSpanDocument
     {
         try
         {
-            return JsonDocument.Parse(text.AsMemory(HasBom(text) ? 3 : 0), DocumentOptions);
+            return JsonDocument.Parse(text.AsMemory(HasBom(text) ? 3 : 0), s_documentOptions);
         }
         catch (JsonException e)
         {

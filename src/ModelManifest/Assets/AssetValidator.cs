@@ -8,7 +8,7 @@ namespace ModelManifest.Assets;
 /// </summary>
 public static partial class AssetValidator
 {
-    private static readonly HashSet<string> ReservedDeviceNames = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> s_reservedDeviceNames = new(StringComparer.OrdinalIgnoreCase)
     {
         "CON", "PRN", "AUX", "NUL",
         "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
@@ -83,7 +83,7 @@ public static partial class AssetValidator
         }
 
         var stem = fileName.Split('.')[0];
-        return !ReservedDeviceNames.Contains(stem);
+        return !s_reservedDeviceNames.Contains(stem);
     }
 
     /// <summary>Combines <paramref name="root"/> and relative <paramref name="segments"/> and proves the result stays inside <paramref name="root"/>.</summary>

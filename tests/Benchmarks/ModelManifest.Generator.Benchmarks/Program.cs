@@ -170,14 +170,14 @@ sealed class Text(string path, string text) : AdditionalText
 
 sealed class Options : AnalyzerConfigOptionsProvider
 {
-    private static readonly Values Global = new(new Dictionary<string, string> { ["build_property.RootNamespace"] = "Bench" });
-    private static readonly Values None = new(new Dictionary<string, string>());
+    private static readonly Values s_global = new(new Dictionary<string, string> { ["build_property.RootNamespace"] = "Bench" });
+    private static readonly Values s_none = new(new Dictionary<string, string>());
 
-    public override AnalyzerConfigOptions GlobalOptions => Global;
+    public override AnalyzerConfigOptions GlobalOptions => s_global;
 
-    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => None;
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => s_none;
 
-    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => None;
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => s_none;
 
     private sealed class Values(Dictionary<string, string> values) : AnalyzerConfigOptions
     {

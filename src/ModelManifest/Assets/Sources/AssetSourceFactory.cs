@@ -41,7 +41,7 @@ internal static partial class AssetSourceFactory
     public const int UrlHintPriority = int.MaxValue;
 
     /// <summary>The scheme table: each supported URL scheme and how its source is built. Add new kinds here.</summary>
-    private static readonly Dictionary<string, Func<SourceLocation, IAssetSource>> Builders = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, Func<SourceLocation, IAssetSource>> s_builders = new(StringComparer.OrdinalIgnoreCase)
     {
         ["http"] = Http,
         ["https"] = Http,
@@ -71,7 +71,7 @@ internal static partial class AssetSourceFactory
         }
 
         string scheme = match.Groups["scheme"].Value;
-        if (!Builders.TryGetValue(scheme, out var build))
+        if (!s_builders.TryGetValue(scheme, out var build))
         {
             throw Invalid(source, $"uses the scheme '{scheme}:', which this version does not support");
         }

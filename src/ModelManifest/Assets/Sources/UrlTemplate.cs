@@ -3,7 +3,7 @@ namespace ModelManifest.Assets;
 /// <summary>A validated HTTP path template (<c>{id}/{tag}/{fileName}</c>) and its expansion below a base URL.</summary>
 internal sealed class UrlTemplate
 {
-    private static readonly string[] Tokens = ["{id}", "{tag}", "{fileName}", "{sha256}"];
+    private static readonly string[] s_tokens = ["{id}", "{tag}", "{fileName}", "{sha256}"];
     private readonly string _template;
 
     public UrlTemplate(string template)
@@ -61,7 +61,7 @@ internal sealed class UrlTemplate
         }
 
         var literal = template;
-        foreach (var token in Tokens)
+        foreach (var token in s_tokens)
         {
             literal = literal.Replace(token, string.Empty, StringComparison.Ordinal);
         }

@@ -10,7 +10,7 @@ namespace ModelManifest.Assets;
 /// </summary>
 internal static class HttpTransport
 {
-    private static readonly Lazy<SocketsHttpHandler> Shared = new(() => new SocketsHttpHandler
+    private static readonly Lazy<SocketsHttpHandler> s_shared = new(() => new SocketsHttpHandler
     {
         AllowAutoRedirect = false, // the source follows redirects itself, so credentials never reach another host
         AutomaticDecompression = DecompressionMethods.None, // blobs are hashed as served; a compressed body would not be the blob
@@ -26,7 +26,7 @@ internal static class HttpTransport
     /// <summary>A client over the shared handler, or over <paramref name="custom"/> (which the client then owns).</summary>
     public static HttpClient CreateClient(HttpMessageHandler? custom)
     {
-        var client = new HttpClient(custom ?? Shared.Value, disposeHandler: custom is not null) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new HttpClient(custom ?? s_shared.Value, disposeHandler: custom is not null) { Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
         return client;
     }

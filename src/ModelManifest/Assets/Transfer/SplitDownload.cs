@@ -19,9 +19,9 @@ namespace ModelManifest.Assets;
 internal sealed class SplitDownload
 {
     private const double Growth = 1.1;
-    private static readonly TimeSpan GrowthWindow = TimeSpan.FromMilliseconds(250);
-    private static readonly ConditionalWeakTable<IAssetSource, SemaphoreSlim> HostBudgets = new();
-    private static readonly long WritebackStep = 32L << 20;
+    private static readonly TimeSpan s_growthWindow = TimeSpan.FromMilliseconds(250);
+    private static readonly ConditionalWeakTable<IAssetSource, SemaphoreSlim> s_hostBudgets = new();
+    private static readonly long s_writebackStep = 32L << 20;
 
     private readonly AssetInfo _asset;
     private readonly IRangedAssetSource _source;
@@ -48,7 +48,7 @@ internal sealed class SplitDownload
         _options = options;
         _transfer = options.Transfer;
         _progress = progress;
-        _budget = HostBudgets.GetValue(source, _ => new SemaphoreSlim(Math.Max(1, options.Transfer.MaxConnectionsPerHost)));
+        _budget = s_hostBudgets.GetValue(source, _ => new SemaphoreSlim(Math.Max(1, options.Transfer.MaxConnectionsPerHost)));
     }
 
     /// <summary>How many connections were used at most (for logs and tests).</summary>
@@ -199,7 +199,7 @@ internal sealed class SplitDownload
         {
             while (!_pending.IsEmpty && ActiveWorkers < _transfer.MaxConnectionsPerAsset)
             {
-                await Task.Delay(GrowthWindow, stop.Token).ConfigureAwait(false);
+                await Task.Delay(s_growthWindow, stop.Token).ConfigureAwait(false);
                 var bytes = Interlocked.Read(ref _held);
                 if (bytes == previousBytes)
                 {
@@ -440,7 +440,7 @@ internal sealed class SplitDownload
                 hashed += read;
             }
 
-            if (_options.DurableWrites && (hashed - writtenBack >= WritebackStep || hashed == _asset.Size))
+            if (_options.DurableWrites && (hashed - writtenBack >= s_writebackStep || hashed == _asset.Size))
             {
                 FileWriteback.StartWriteback(handle, writtenBack, hashed - writtenBack);
                 writtenBack = hashed;
