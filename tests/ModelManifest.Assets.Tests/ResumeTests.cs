@@ -46,9 +46,7 @@ public sealed class ResumeTests : LoopbackTestBase
         served.StallAfterBytes = 3 << 19;
         served.StallCount = 1;
         served.WrongContentRange = true;
-        var mirror = Engine.Dir.Sub("mirror");
-        File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);
-        Engine.Manager.AddSource(new DirectoryAssetSource(mirror, name: "mirror"), 100);
+        AddFallbackMirror(asset, content);
 
         var result = await Engine.Manager.GetAsync(asset);
 

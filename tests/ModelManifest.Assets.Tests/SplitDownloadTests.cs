@@ -66,9 +66,7 @@ public sealed class SplitDownloadTests : LoopbackTestBase
     {
         var (content, asset, served) = ServeOverHttp(8 * Part, 304);
         served.WrongByteAt = (5L * Part) + 4321;
-        var mirror = Engine.Dir.Sub("mirror");
-        File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);
-        Engine.Manager.AddSource(new DirectoryAssetSource(mirror, name: "mirror"), 100);
+        AddFallbackMirror(asset, content);
 
         var result = await Engine.Manager.GetAsync(asset);
 

@@ -19,6 +19,14 @@ public abstract class LoopbackTestBase : IAsyncLifetime
         return (content, asset, served);
     }
 
+    /// <summary>A folder source named "mirror" holding the right bytes, asked after the server (priority 100).</summary>
+    protected void AddFallbackMirror(AssetInfo asset, byte[] content)
+    {
+        var mirror = Engine.Dir.Sub("mirror");
+        File.WriteAllBytes(Path.Combine(mirror, asset.FileName), content);
+        Engine.Manager.AddSource(new DirectoryAssetSource(mirror, name: "mirror"), 100);
+    }
+
     /// <summary>Serves a large file streamed from disk (written once, pseudo-random) without registering a source.</summary>
     protected (AssetInfo Asset, ServedFile Served) ServeLargeFile(string name, long size, int seed)
     {
