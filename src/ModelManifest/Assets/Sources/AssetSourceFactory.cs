@@ -40,8 +40,11 @@ internal static partial class AssetSourceFactory
     /// <summary>Priority of the manifests' own URL hints: after every configured source.</summary>
     public const int UrlHintPriority = int.MaxValue;
 
-    /// <summary>The scheme table: each supported URL scheme and how its source is built. Add new kinds here.</summary>
-    private static readonly Dictionary<string, Func<SourceLocation, IAssetSource>> s_builders = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Setting that names the kind of source instead of the location's scheme (a scheme name, e.g. <c>registry</c> for an https URL).</summary>
+    public const string KindKey = "Kind";
+
+    /// <summary>The built-in scheme table; other kinds come from <see cref="AssetSourceProviders"/>.</summary>
+    private static readonly Dictionary<string, Func<AssetSourceLocation, IAssetSource>> s_builders = new(StringComparer.OrdinalIgnoreCase)
     {
         ["http"] = Http,
         ["https"] = Http,
@@ -58,36 +61,86 @@ internal static partial class AssetSourceFactory
     /// <exception cref="AssetException"><see cref="AssetDiagnosticIds.InvalidSourceLocation"/>: unsupported scheme, malformed URL or invalid setting.</exception>
     public static IAssetSource Create(string location, IReadOnlyDictionary<string, string>? settings = null, string? baseDirectory = null)
     {
+        var source = Parse(location, settings, baseDirectory, out bool isFolder);
+        if (isFolder)
+        {
+            return Folder(source, Path.GetFullPath(source.Text, source.BaseDirectory));
+        }
+
+        if (s_builders.TryGetValue(source.Scheme, out var build))
+        {
+            return build(source);
+        }
+
+        return Provider(source).CreateSource(source);
+    }
+
+    /// <summary>Builds the push target a location names (<c>modelmanifest push --to</c>).</summary>
+    /// <exception cref="AssetException"><see cref="AssetDiagnosticIds.InvalidSourceLocation"/>: unsupported scheme, a kind that cannot be pushed to, or invalid setting.</exception>
+    public static IAssetPushTarget CreatePushTarget(string location, IReadOnlyDictionary<string, string>? settings = null, string? baseDirectory = null)
+    {
+        var source = Parse(location, settings, baseDirectory, out bool isFolder);
+        if (isFolder || s_builders.ContainsKey(source.Scheme))
+        {
+            throw source.Invalid("cannot be pushed to: push targets are s3://, azblob://, oci:// and registry URLs");
+        }
+
+        return Provider(source).CreatePushTarget(source)
+            ?? throw source.Invalid($"names a kind of source ('{source.Scheme}') that cannot be pushed to");
+    }
+
+    /// <summary>Splits a location into its scheme (or the <see cref="KindKey"/> setting) and settings; folders have no scheme.</summary>
+    private static AssetSourceLocation Parse(string location, IReadOnlyDictionary<string, string>? settings, string? baseDirectory, out bool isFolder)
+    {
         ArgumentNullException.ThrowIfNull(location);
-        var source = new SourceLocation(location.Trim(), new Settings(settings));
-        if (source.Text.Length == 0)
+        string text = location.Trim();
+        string directory = baseDirectory ?? Directory.GetCurrentDirectory();
+        var match = UrlScheme().Match(text);
+        string scheme = match.Success ? match.Groups["scheme"].Value.ToLowerInvariant() : string.Empty;
+        var probe = new AssetSourceLocation(text, scheme, settings, directory);
+        if (text.Length == 0)
         {
-            throw Invalid(source, "is empty");
+            throw Invalid(probe, "is empty");
         }
 
-        if (UrlScheme().Match(source.Text) is not { Success: true } match)
+        if (probe.GetSetting(KindKey) is { } kind && !kind.Equals("folder", StringComparison.OrdinalIgnoreCase)
+            && !kind.Equals(scheme, StringComparison.OrdinalIgnoreCase))
         {
-            return Folder(source, Path.GetFullPath(source.Text, baseDirectory ?? Directory.GetCurrentDirectory()));
+            isFolder = false;
+            return new AssetSourceLocation(text, kind.ToLowerInvariant(), settings, directory);
         }
 
-        string scheme = match.Groups["scheme"].Value;
-        if (!s_builders.TryGetValue(scheme, out var build))
+        isFolder = !match.Success;
+        if (isFolder)
         {
-            throw Invalid(source, $"uses the scheme '{scheme}:', which this version does not support");
+            return probe;
         }
 
         if (!match.Groups["slashes"].Success)
         {
-            throw Invalid(source, $"is missing '//' after '{scheme}:'");
+            throw Invalid(probe, $"is missing '//' after '{scheme}:'");
         }
 
-        return build(source);
+        return probe;
+    }
+
+    /// <summary>The provider of a location's scheme, or the error that says which package to add or that the scheme is unknown.</summary>
+    private static IAssetSourceProvider Provider(AssetSourceLocation source)
+    {
+        if (AssetSourceProviders.TryGet(source.Scheme, out var provider, out string? missingPackage))
+        {
+            return provider;
+        }
+
+        throw missingPackage is not null
+            ? source.Invalid($"needs the package {missingPackage}: add <PackageReference Include=\"{missingPackage}\" /> to the project (the build package and the CLI include it)")
+            : Invalid(source, $"uses the scheme '{source.Scheme}:', which this version does not support");
     }
 
     /// <summary>The source that downloads from the URLs the manifests themselves list, asked after every configured source.</summary>
     public static HttpAssetSource CreateUrlHints() => new(new HttpAssetSourceOptions { UseUrlHints = true, Name = "manifest urls" });
 
-    private static HttpAssetSource Http(SourceLocation source)
+    private static HttpAssetSource Http(AssetSourceLocation source)
     {
         if (!Uri.TryCreate(source.Text, UriKind.Absolute, out Uri? url) || url.Host.Length == 0)
         {
@@ -100,16 +153,16 @@ internal static partial class AssetSourceFactory
             BaseUrl = url.AbsolutePath.EndsWith('/') ? url : new UriBuilder(url) { Path = url.AbsolutePath + "/" }.Uri,
             UseUrlHints = false,
         };
-        if (source.Settings[PathTemplateKey] is { } template)
+        if (source.GetSetting(PathTemplateKey) is { } template)
         {
             options.PathTemplate = template;
         }
 
-        if (source.Settings[TokenEnvironmentVariableKey] is { } token)
+        if (source.GetSetting(TokenEnvironmentVariableKey) is { } token)
         {
             options.Credential = HttpCredential.BearerFromEnvironment(token);
         }
-        else if (source.Settings[BasicAuthEnvironmentVariableKey] is { } basic)
+        else if (source.GetSetting(BasicAuthEnvironmentVariableKey) is { } basic)
         {
             options.Credential = HttpCredential.BasicFromEnvironment(basic);
         }
@@ -117,7 +170,7 @@ internal static partial class AssetSourceFactory
         return new HttpAssetSource(options);
     }
 
-    private static DirectoryAssetSource FileUrl(SourceLocation source)
+    private static DirectoryAssetSource FileUrl(AssetSourceLocation source)
     {
         if (!Uri.TryCreate(source.Text, UriKind.Absolute, out Uri? url) || !url.IsFile
             || (url.Host.Length > 0 && !string.Equals(url.Host, "localhost", StringComparison.OrdinalIgnoreCase)))
@@ -128,10 +181,10 @@ internal static partial class AssetSourceFactory
         return Folder(source, url.LocalPath);
     }
 
-    private static DirectoryAssetSource Folder(SourceLocation source, string root)
+    private static DirectoryAssetSource Folder(AssetSourceLocation source, string root)
     {
         var layout = DirectoryLayout.All;
-        if (source.Settings[LayoutKey] is { } value && !Enum.TryParse(value, ignoreCase: true, out layout))
+        if (source.GetSetting(LayoutKey) is { } value && !Enum.TryParse(value, ignoreCase: true, out layout))
         {
             throw Invalid(source, $"has {LayoutKey} '{value}', which is not one of {string.Join(", ", Enum.GetNames<DirectoryLayout>())}");
         }
@@ -139,43 +192,10 @@ internal static partial class AssetSourceFactory
         return new DirectoryAssetSource(root, layout);
     }
 
-    private static AssetException Invalid(SourceLocation source, string problem) =>
-        new(AssetDiagnosticIds.InvalidSourceLocation, $"The source location '{source.Printable}' {problem}. A source is {SupportedForms}.");
+    private static AssetException Invalid(AssetSourceLocation source, string problem) =>
+        source.Invalid($"{problem}. A source is {SupportedForms}");
 
     /// <summary>A scheme of two or more characters then ':' (one letter is a Windows drive), and whether '//' follows.</summary>
     [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+):(?<slashes>//)?", RegexOptions.CultureInvariant)]
     private static partial Regex UrlScheme();
-
-    /// <summary>User info after "scheme://" (which may be a credential), for redaction without trusting a URL parser.</summary>
-    [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+)://[^/?#@]*@", RegexOptions.CultureInvariant)]
-    private static partial Regex UserInfo();
-
-    private sealed record SourceLocation(string Text, Settings Settings)
-    {
-        /// <summary>The location without user info or query (presigned signatures), which may hold credentials.</summary>
-        public string Printable
-        {
-            get
-            {
-                if (!UrlScheme().IsMatch(Text))
-                {
-                    return Text;
-                }
-
-                int query = Text.IndexOf('?', StringComparison.Ordinal);
-                string text = query < 0 ? Text : Text[..query] + "?REDACTED";
-                return UserInfo().Replace(text, "${scheme}://");
-            }
-        }
-    }
-
-    /// <summary>Case-insensitive settings where an empty value counts as absent (MSBuild's unset metadata is empty).</summary>
-    private sealed class Settings(IReadOnlyDictionary<string, string>? values)
-    {
-        private readonly Dictionary<string, string> _values = values is null
-            ? new(StringComparer.OrdinalIgnoreCase)
-            : new(values.Where(p => !string.IsNullOrWhiteSpace(p.Value)), StringComparer.OrdinalIgnoreCase);
-
-        public string? this[string key] => _values.TryGetValue(key, out string? value) ? value.Trim() : null;
-    }
 }
