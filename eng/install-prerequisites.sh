@@ -8,6 +8,12 @@ packages=()
 [ -d /usr/share/libonnx-testdata/data ] || packages+=(libonnx-testdata)
 # Real torch.save checkpoints, written at test time by Debian's /usr/bin/python3 (tests/ModelManifest.Checkpoints.Tests/Python).
 /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || packages+=(python3-torch)
+# Real servers and clients the source and registry tests start on loopback: CNCF Distribution (OCI registry) and
+# skopeo (another OCI client), PostgreSQL (the registry's shared database), the AWS CLI (another S3 client).
+[ -x /usr/bin/docker-registry ] || packages+=(docker-registry)
+[ -x /usr/bin/skopeo ] || packages+=(skopeo)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || packages+=(postgresql)
+[ -x /usr/bin/aws ] || packages+=(awscli)
 
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -17,6 +23,18 @@ if [ ${#packages[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${packages[@]}"
+fi
+
+# npm servers, into artifacts/test-tools (not global): s3rver (a real S3 API) and Azurite (Microsoft's Azure Storage
+# emulator). Versions pinned; ExternalServer.NpmTool finds them.
+tools="$(dirname "$0")/../artifacts/test-tools"
+if [ ! -x "$tools/node_modules/.bin/s3rver" ] || [ ! -x "$tools/node_modules/.bin/azurite-blob" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-prerequisites: npm (Node.js) is required for the s3rver and azurite test servers" >&2
+    exit 1
+  fi
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error s3rver@3.7.1 azurite@3.37.0 >/dev/null
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then
