@@ -88,7 +88,8 @@ public sealed class DependencyInjectionTests : LoopbackTestBase
         var manager = container.GetRequiredService<AssetManager>();
         Assert.DoesNotContain(manager.Sources, s => s.Name.Contains("127.0.0.1:9", StringComparison.Ordinal));
         var error = await Assert.ThrowsAsync<AssetException>(() => manager.GetAsync(asset));
-        Assert.Equal(AssetDiagnosticIds.NoSources, error.Code);
+        Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, error.Code); // the app's bundle was asked, nothing else
+        Assert.Contains("Only local sources were asked", error.Message, StringComparison.Ordinal);
         Assert.Contains("<ModelAssetSource Include=", error.Message, StringComparison.Ordinal);
         Assert.Contains("a library it references", error.Message, StringComparison.Ordinal);
         Assert.Contains("--source", error.Message, StringComparison.Ordinal);
