@@ -23,7 +23,7 @@ public sealed class ModelDirectoryTests : IDisposable
 
         var folder = await provider.GetModelDirectoryAsync(model);
 
-        Assert.Equal(Path.Combine(_engine.Cache.Root, "snapshots", "classifier%3Aonnx", "1.0.0"), folder);
+        Assert.Equal(Path.Combine(_engine.Cache.Root, "snapshots", "classifier~onnx", "1.0.0"), folder);
         Assert.Equal([OnnxExternalDataModel.GraphFileName, OnnxExternalDataModel.DataFileName], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         AssertRuns(exported, Path.Combine(folder, OnnxExternalDataModel.GraphFileName));
 
@@ -104,7 +104,7 @@ public sealed class ModelDirectoryTests : IDisposable
     public async Task Many_concurrent_callers_with_their_own_cache_objects_never_see_a_half_filled_folder()
     {
         var (_, model, mirror) = await TwoFileModel();
-        var folder = Path.Combine(_engine.Cache.Root, "snapshots", "classifier%3Aonnx", "1.0.0");
+        var folder = Path.Combine(_engine.Cache.Root, "snapshots", "classifier~onnx", "1.0.0");
         using var done = new CancellationTokenSource();
         int seenIncomplete = 0, seenComplete = 0;
         var watcher = Task.Run(() =>

@@ -26,8 +26,11 @@ internal sealed class SnapshotFolders
 
     public SnapshotFolders(string root) => _root = root;
 
-    /// <summary>A model id as a folder name: ':' (allowed in ids, not in Windows names) becomes <c>%3A</c>; '%' is never part of an id.</summary>
-    public static string FolderName(string modelId) => modelId.Replace(":", "%3A", StringComparison.Ordinal);
+    /// <summary>
+    /// A model id as a folder name, on every OS alike: ':' (allowed in ids, not in Windows names) becomes '~', which no id
+    /// contains, so two ids never share a folder. (Not <c>%3A</c>: MSBuild reads '%' escapes in item paths.)
+    /// </summary>
+    public static string FolderName(string modelId) => modelId.Replace(':', '~');
 
     /// <summary>Returns the model version's folder holding exactly <paramref name="files"/>, creating or repairing it.</summary>
     /// <param name="modelId">The model id.</param>
@@ -106,7 +109,7 @@ internal sealed class SnapshotFolders
             }
 
             names.Sort(StringComparer.Ordinal);
-            snapshots.Add(new CacheSnapshot(idName.Replace("%3A", ":", StringComparison.Ordinal), versionName, folder, names, broken));
+            snapshots.Add(new CacheSnapshot(idName.Replace('~', ':'), versionName, folder, names, broken));
         }
 
         return snapshots;
