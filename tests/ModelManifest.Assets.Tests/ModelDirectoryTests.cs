@@ -138,6 +138,23 @@ public sealed class ModelDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Prune_removes_a_half_built_folder_of_a_dead_process_and_keeps_one_of_a_live_process()
+    {
+        var (provider, model, _) = await TwoFileModel();
+        var folder = await provider.GetModelDirectoryAsync(model);
+        var parent = Path.GetDirectoryName(folder)!;
+        var dead = Directory.CreateDirectory(Path.Combine(parent, ".1.0.0." + int.MaxValue + "-0badf00d.tmp")).FullName;
+        File.WriteAllText(Path.Combine(dead, "config.json"), "half");
+        var live = Directory.CreateDirectory(Path.Combine(parent, ".1.0.0." + Environment.ProcessId + "-0c0ffee0.tmp")).FullName;
+
+        _engine.Cache.Prune(unusedSince: DateTimeOffset.UtcNow.AddDays(-1));
+
+        Assert.False(Directory.Exists(dead));
+        Assert.True(Directory.Exists(live));
+        Assert.Equal(folder, Assert.Single(_engine.Cache.ListSnapshots()).Path); // temporary folders are never listed
+    }
+
+    [Fact]
     public async Task Two_different_files_of_one_model_with_the_same_name_are_a_clean_MM1009()
     {
         var a = TestContent.Bytes(100, 1);
