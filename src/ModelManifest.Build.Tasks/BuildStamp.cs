@@ -4,7 +4,7 @@ using ModelManifest.IO;
 namespace ModelManifest.Build.Tasks;
 
 /// <summary>
-/// Per-asset stamps in obj/, named by the expected sha256: line 1 the bundled path, line 2 the bundled file's
+/// Per-file stamps in obj/, named by the expected sha256 and the bundled path: line 1 the bundled path, line 2 the bundled file's
 /// <see cref="FileIdentity"/> (device, inode, size, mtime, ctime) right after it was placed. A current stamp whose
 /// identity the bundled file still has means the asset is in place: no hashing, no cache lookup, no connection.
 /// Any in-place write to the bundled file (even with its mtime restored) moves its ctime, so the next build
@@ -57,5 +57,7 @@ internal static class BuildStamp
         AtomicFile.WriteIfChanged(path, index.ToUtf8Bytes());
     }
 
-    private static string PathOf(string stampDirectory, PlannedAsset planned) => Path.Combine(stampDirectory, planned.Asset.Sha256 + ".stamp");
+    /// <summary>One stamp per placed file: the sha256, and a short hash of the path, since one file may go to several model folders.</summary>
+    private static string PathOf(string stampDirectory, PlannedAsset planned) => Path.Combine(stampDirectory,
+        planned.Asset.Sha256 + "-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(planned.RelativePath)))[..8].ToLowerInvariant() + ".stamp");
 }

@@ -1,12 +1,14 @@
 using Microsoft.Build.Framework;
+using ModelManifest.Assets;
 using ModelManifest.Reading;
 
 namespace ModelManifest.Build.Tasks;
 
 /// <summary>
 /// Which assets a project bundles and where: every asset referenced by a model of the project's manifests, or only
-/// those of the models named by <c>ModelBundle</c> items. Files go to <c>models/&lt;fileName&gt;</c>; two different
-/// files with one name go to <c>models/&lt;first 12 hex of sha256&gt;/&lt;fileName&gt;</c> so neither shadows the other.
+/// those of the models named by <c>ModelBundle</c> items. A model of several files goes to <c>models/&lt;model-id&gt;/&lt;fileName&gt;</c>
+/// (the folder the runtime's <c>GetModelDirectoryAsync</c> returns); other files go to <c>models/&lt;fileName&gt;</c>, and two
+/// different files with one name go to <c>models/&lt;first 12 hex of sha256&gt;/&lt;fileName&gt;</c> so neither shadows the other.
 /// </summary>
 internal sealed class BundlePlan
 {
@@ -68,32 +70,60 @@ internal sealed class BundlePlan
             return null;
         }
 
-        var chosen = new List<AssetInfo>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (model, tags) in models)
-        {
-            foreach (AssetInfo asset in snapshot.GetAssets(model))
+        string folder = bundleDirectory.Replace('\\', '/').Trim('/');
+        var placements = Place(models.Select(m => (m.Model, snapshot.GetAssets(m.Model).Where(a => m.Tags is null || (a.Tag is not null && m.Tags.Contains(a.Tag))).ToList())).ToList());
+        var planned = placements
+            .Select(p =>
             {
-                if ((tags is null || (asset.Tag is not null && tags.Contains(asset.Tag))) && seen.Add(asset.Sha256))
-                {
-                    chosen.Add(asset);
-                }
+                string relative = folder.Length == 0 ? p.RelativePath : folder + "/" + p.RelativePath;
+                var at = locations.TryGetValue(p.Asset.Key, out var l) ? l : (manifestPaths[0], 0, 0);
+                return new PlannedAsset(p.Asset, relative, at.Item1, at.Item2, at.Item3);
+            })
+            .ToList();
+        return new BundlePlan(planned, planned.Any(p => !p.Asset.Urls.IsEmpty));
+    }
+
+    /// <summary>
+    /// Where each asset goes, relative to the bundle folder. A model version of several files gets a folder with their
+    /// names — <c>&lt;model-id&gt;/</c>, or <c>&lt;model-id&gt;/&lt;version&gt;/</c> when bundled versions of the id differ in their files —
+    /// so the runtime hands it out as the model's folder. Every other file goes to the bundle folder itself, or to
+    /// <c>&lt;first 12 hex of sha256&gt;/</c> when two different files (or a file and a model folder) share a name.
+    /// A file several models use is placed once per folder.
+    /// </summary>
+    private static List<(AssetInfo Asset, string RelativePath)> Place(List<(ModelInfo Model, List<AssetInfo> Assets)> models)
+    {
+        // A folder needs several files with distinct names (different files with one name cannot share a folder).
+        static bool IsFolderModel(List<AssetInfo> assets) =>
+            assets.DistinctBy(a => a.Sha256).Count() > 1
+            && assets.GroupBy(a => a.FileName, StringComparer.OrdinalIgnoreCase).All(g => g.Select(a => a.Sha256).Distinct().Count() == 1);
+        static string FileSet(List<AssetInfo> assets) =>
+            string.Join("|", assets.Select(a => a.FileName + "=" + a.Sha256).Distinct().Order(StringComparer.Ordinal));
+
+        var placements = new List<(AssetInfo Asset, string RelativePath)>();
+        var folderModels = models.Where(m => IsFolderModel(m.Assets)).ToList();
+        foreach (var byId in folderModels.GroupBy(m => m.Model.Id, StringComparer.Ordinal))
+        {
+            string idFolder = SnapshotFolders.FolderName(byId.Key);
+            bool oneLayout = byId.Select(m => FileSet(m.Assets)).Distinct().Count() == 1;
+            foreach (var (model, assets) in byId)
+            {
+                string modelFolder = oneLayout ? idFolder : idFolder + "/" + model.Version;
+                placements.AddRange(assets.DistinctBy(a => a.FileName, StringComparer.OrdinalIgnoreCase).Select(a => (a, modelFolder + "/" + a.FileName)));
             }
         }
 
-        string folder = bundleDirectory.Replace('\\', '/').Trim('/');
-        var byName = chosen.GroupBy(a => a.FileName, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
-        var planned = chosen
-            .OrderBy(a => a.Id, StringComparer.Ordinal).ThenBy(a => a.Tag, StringComparer.Ordinal)
-            .Select(a =>
-            {
-                string relative = byName[a.FileName] > 1 ? a.Sha256[..12] + "/" + a.FileName : a.FileName;
-                relative = folder.Length == 0 ? relative : folder + "/" + relative;
-                var at = locations.TryGetValue(a.Key, out var l) ? l : (manifestPaths[0], 0, 0);
-                return new PlannedAsset(a, relative, at.Item1, at.Item2, at.Item3);
-            })
+        var flat = models.Where(m => !IsFolderModel(m.Assets)).SelectMany(m => m.Assets).DistinctBy(a => a.Sha256).ToList();
+        var taken = flat.GroupBy(a => a.FileName, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        foreach (string idFolder in folderModels.Select(m => SnapshotFolders.FolderName(m.Model.Id)).Distinct(StringComparer.Ordinal))
+        {
+            taken[idFolder] = taken.GetValueOrDefault(idFolder) + 1;
+        }
+
+        placements.AddRange(flat.Select(a => (a, taken[a.FileName] > 1 ? a.Sha256[..12] + "/" + a.FileName : a.FileName)));
+        return placements
+            .DistinctBy(p => (p.Asset.Sha256, p.RelativePath))
+            .OrderBy(p => p.Asset.Id, StringComparer.Ordinal).ThenBy(p => p.Asset.Tag, StringComparer.Ordinal).ThenBy(p => p.RelativePath, StringComparer.Ordinal)
             .ToList();
-        return new BundlePlan(planned, chosen.Any(a => !a.Urls.IsEmpty));
     }
 
     private static List<(ModelInfo Model, HashSet<string>? Tags)>? SelectModels(ManifestSnapshot snapshot, ITaskItem[] selection, BuildLog log)

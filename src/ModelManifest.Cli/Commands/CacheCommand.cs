@@ -72,6 +72,7 @@ internal static class CacheCommand
     {
         var entries = cache.List().OrderByDescending(e => e.LastUsed).ToList();
         var incomplete = cache.ListIncomplete().OrderByDescending(e => e.LastUsed).ToList();
+        var snapshots = cache.ListSnapshots();
         if (asJson)
         {
             static JsonArray Array(IEnumerable<CacheEntry> items) =>
@@ -84,6 +85,14 @@ internal static class CacheCommand
                 ["entries"] = Array(entries),
                 ["incompleteBytes"] = incomplete.Sum(e => e.Size),
                 ["incomplete"] = Array(incomplete),
+                ["snapshots"] = new JsonArray([.. snapshots.Select(s => (JsonNode)new JsonObject
+                {
+                    ["modelId"] = s.ModelId,
+                    ["version"] = s.Version,
+                    ["path"] = s.Path,
+                    ["files"] = new JsonArray([.. s.Files.Select(f => (JsonNode)f)]),
+                    ["brokenLinks"] = s.BrokenLinks,
+                })]),
             }.ToJsonString(Json.Indented));
             return ExitCodes.Ok;
         }
@@ -99,6 +108,12 @@ internal static class CacheCommand
         if (incomplete.Count > 0)
         {
             host.Output.WriteLine($"{incomplete.Count} incomplete download(s) (partial or in progress), {Size(incomplete.Sum(e => e.Size))}; 'cache prune' removes abandoned ones");
+        }
+
+        if (snapshots.Count > 0)
+        {
+            // Their files are links to the blobs above: no size of their own.
+            host.Output.WriteLine($"{snapshots.Count} model folder(s) in {Path.Combine(cache.Root, "snapshots")}, linked to the blobs");
         }
         return ExitCodes.Ok;
     }

@@ -15,6 +15,7 @@ namespace ModelManifest.Assets;
 /// blobs/sha256/ab/abcd….partial         an interrupted download, only written under the digest's lock
 /// blobs/sha256/ab/abcd….&lt;pid&gt;-&lt;n&gt;.tmp  a process's private download in progress
 /// locks/abcd….lock                      the digest's advisory lock file (empty)
+/// snapshots/&lt;model-id&gt;/&lt;version&gt;/&lt;fileName&gt;  a model version's files under their names, linked to the blobs
 /// </code>
 /// How bytes get in (claim, write, commit or release; links and other users' files never written through) is
 /// <see cref="CacheWriteProtocol"/>; this class is the public face: lookup, verification, listing and housekeeping.
@@ -29,6 +30,7 @@ public sealed class AssetCache
 
     private readonly CacheLayout _layout;
     private readonly BlobStamps _stamps;
+    private readonly SnapshotFolders _snapshots;
 
     /// <summary>Opens (and creates when needed) a cache rooted at <paramref name="root"/>.</summary>
     public AssetCache(string root)
@@ -37,6 +39,7 @@ public sealed class AssetCache
         Root = Path.GetFullPath(root);
         _layout = new CacheLayout(Root);
         _stamps = new BlobStamps(_layout);
+        _snapshots = new SnapshotFolders(_layout.SnapshotsRoot);
         Protocol = new CacheWriteProtocol(_layout, _stamps);
         Directory.CreateDirectory(_layout.BlobsRoot);
         Directory.CreateDirectory(_layout.LocksRoot);
@@ -173,10 +176,17 @@ public sealed class AssetCache
             .ToList();
 
     /// <summary>
+    /// Lists the snapshot folders (<c>snapshots/&lt;model-id&gt;/&lt;version&gt;</c>): each model version's files under their
+    /// manifest names, linked to the blobs. Their bytes are the blobs' (hardlinks or links), so they add no size of their own.
+    /// </summary>
+    public IReadOnlyList<CacheSnapshot> ListSnapshots() => _snapshots.List();
+
+    /// <summary>
     /// Removes abandoned downloads (partial files, temporary files of processes that are gone — never those of a live
     /// process) and blobs not used since <paramref name="unusedSince"/>; then, abandoned downloads first and blobs least
     /// recently used next, until the total is at most <paramref name="maxTotalBytes"/>. Abandoned downloads older than a
-    /// day are always removed.
+    /// day are always removed. Snapshot folder entries of a removed blob go with it (so its bytes are really freed), as do
+    /// snapshot folders left half built by processes that are gone.
     /// </summary>
     public PruneResult Prune(DateTimeOffset? unusedSince = null, long? maxTotalBytes = null)
     {
@@ -186,6 +196,8 @@ public sealed class AssetCache
         var dayAgo = DateTimeOffset.UtcNow.AddDays(-1);
         int count = 0;
         long bytes = 0;
+        var removedBlobs = new List<(string, FileIdentity)>();
+        _snapshots.SweepAbandoned();
         foreach (var entry in abandoned)
         {
             var tooOld = entry.LastUsed < dayAgo || (unusedSince is { } limit && entry.LastUsed < limit);
@@ -201,7 +213,7 @@ public sealed class AssetCache
         {
             var tooOld = unusedSince is { } limit && entry.LastUsed < limit;
             var tooBig = maxTotalBytes is { } max && total > max;
-            if ((tooOld || tooBig) && RemoveBlob(entry.Sha256))
+            if ((tooOld || tooBig) && RemoveBlob(entry.Sha256, removedBlobs))
             {
                 count++;
                 bytes += entry.Size;
@@ -209,17 +221,20 @@ public sealed class AssetCache
             }
         }
 
+        _snapshots.RemoveEntriesOf(removedBlobs);
         return new PruneResult(count, bytes);
     }
 
     /// <summary>
-    /// Removes one blob, its memo and its abandoned partial downloads; returns whether anything was removed. Files
-    /// materialized by hardlink keep their bytes.
+    /// Removes one blob, its memo, its abandoned partial downloads and its entries in snapshot folders; returns whether
+    /// anything was removed. Files materialized by hardlink outside the cache keep their bytes.
     /// </summary>
     public bool Remove(string sha256)
     {
         RequireDigest(sha256);
-        var removed = RemoveBlob(sha256);
+        var removedBlobs = new List<(string, FileIdentity)>();
+        var removed = RemoveBlob(sha256, removedBlobs);
+        _snapshots.RemoveEntriesOf(removedBlobs);
         removed |= NoFollowFile.Delete(_layout.PartialPath(sha256));
         removed |= Protocol.SweepAbandoned(sha256) > 0;
         return removed;
@@ -272,10 +287,30 @@ public sealed class AssetCache
     /// <summary>Bytes held by partial and in-progress downloads of a digest: the signal that a lock holder is making progress.</summary>
     internal long InProgressBytes(string sha256) => Protocol.InProgressBytes(sha256);
 
-    private bool RemoveBlob(string sha256)
+    /// <summary>
+    /// Returns the folder <c>snapshots/&lt;model-id&gt;/&lt;version&gt;</c> holding exactly <paramref name="files"/> under their names,
+    /// linked to their (already verified) blobs: created atomically when missing, repaired in place when an entry is not its blob.
+    /// </summary>
+    internal string EnsureSnapshot(string modelId, string version, IReadOnlyList<SnapshotFile> files) =>
+        _snapshots.Ensure(modelId, version, files, RestampAfterLink);
+
+    /// <summary>Removes a blob and its memo; records what the blob was, so its snapshot entries can go too.</summary>
+    private bool RemoveBlob(string sha256, List<(string, FileIdentity)> removedBlobs)
     {
+        var path = _layout.BlobPath(sha256);
+        var identity = FileIdentity.Of(path);
         NoFollowFile.Delete(_layout.StampPath(sha256));
-        return NoFollowFile.Delete(_layout.BlobPath(sha256));
+        if (!NoFollowFile.Delete(path))
+        {
+            return false;
+        }
+
+        if (identity is { IsRegular: true } blob)
+        {
+            removedBlobs.Add((path, blob));
+        }
+
+        return true;
     }
 
     private static string? CheckRoot(string root)

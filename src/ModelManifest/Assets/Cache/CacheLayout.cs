@@ -13,6 +13,7 @@ internal sealed class CacheLayout
         Root = root;
         BlobsRoot = Path.Combine(root, "blobs", "sha256");
         LocksRoot = Path.Combine(root, "locks");
+        SnapshotsRoot = Path.Combine(root, "snapshots");
     }
 
     public string Root { get; }
@@ -20,6 +21,9 @@ internal sealed class CacheLayout
     public string BlobsRoot { get; }
 
     public string LocksRoot { get; }
+
+    /// <summary>Model folders with real file names, linked to the blobs (<see cref="SnapshotFolders"/>).</summary>
+    public string SnapshotsRoot { get; }
 
     public string BlobPath(string sha256) => Path.Combine(BlobsRoot, sha256[..2], sha256);
 
@@ -77,23 +81,29 @@ internal sealed class CacheLayout
             return true; // not a name this cache writes: a foreign object
         }
 
+        return !IsProcessAlive(pid);
+    }
+
+    /// <summary>Whether the process <paramref name="pid"/> (the writer named in a temporary file) is still running.</summary>
+    public static bool IsProcessAlive(int pid)
+    {
         if (pid == Environment.ProcessId)
         {
-            return false;
+            return true;
         }
 
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
+            return !process.HasExited;
         }
         catch (ArgumentException)
         {
-            return true;
+            return false;
         }
         catch (InvalidOperationException)
         {
-            return true;
+            return false;
         }
     }
 }

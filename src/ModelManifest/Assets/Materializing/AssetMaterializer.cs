@@ -16,11 +16,35 @@ namespace ModelManifest.Assets;
 /// </remarks>
 public sealed class AssetMaterializer
 {
-    private readonly ConcurrentDictionary<(string Cache, string Target), LinkMode> _bestMode = new();
+    private readonly ConcurrentDictionary<(string Cache, string Target), Placement> _bestMode = new();
 
     /// <summary>Materializes <paramref name="blobPath"/> as <paramref name="targetDirectory"/>/<paramref name="fileName"/>, replacing any existing file atomically.</summary>
     /// <returns>The path written and the mode actually used.</returns>
     public (string Path, LinkMode Mode) Materialize(string blobPath, string targetDirectory, string fileName, LinkMode mode = LinkMode.Auto)
+    {
+        Placement[] plan = mode switch
+        {
+            LinkMode.Auto => [Placement.Reflink, Placement.Hardlink, Placement.Copy],
+            LinkMode.ReflinkOrCopy => [Placement.Reflink, Placement.Copy],
+            LinkMode.Reflink => [Placement.Reflink],
+            LinkMode.Hardlink => [Placement.Hardlink],
+            _ => [Placement.Copy],
+        };
+        var (path, used) = Place(blobPath, targetDirectory, fileName, plan);
+        return (path, used switch
+        {
+            Placement.Reflink => LinkMode.Reflink,
+            Placement.Hardlink => LinkMode.Hardlink,
+            _ => LinkMode.Copy,
+        });
+    }
+
+    /// <summary>
+    /// Places <paramref name="blobPath"/> as <paramref name="targetDirectory"/>/<paramref name="fileName"/> by the first
+    /// way of <paramref name="plan"/> that works here (the one that worked last time for this pair of volumes first),
+    /// replacing any existing entry atomically.
+    /// </summary>
+    internal (string Path, Placement Used) Place(string blobPath, string targetDirectory, string fileName, IReadOnlyList<Placement> plan)
     {
         if (!AssetValidator.IsSafeFileName(fileName))
         {
@@ -31,12 +55,6 @@ public sealed class AssetMaterializer
         var target = AssetValidator.CombineInside(targetDirectory, fileName)
             ?? throw new AssetException(AssetDiagnosticIds.InvalidAsset, $"'{AssetValidator.Printable(fileName)}' would leave the target folder.");
         var volumes = (VolumeOf(blobPath), VolumeOf(target));
-        var plan = mode switch
-        {
-            LinkMode.Auto => new[] { LinkMode.Reflink, LinkMode.Hardlink, LinkMode.Copy },
-            LinkMode.ReflinkOrCopy => new[] { LinkMode.Reflink, LinkMode.Copy },
-            _ => new[] { mode },
-        };
         if (_bestMode.TryGetValue(volumes, out var known) && plan.Contains(known))
         {
             plan = plan.SkipWhile(m => m != known).ToArray();
@@ -52,7 +70,7 @@ public sealed class AssetMaterializer
                 _bestMode[volumes] = candidate;
                 try
                 {
-                    File.Move(temp, target, overwrite: true);
+                    File.Move(temp, target, overwrite: true); // rename(2): moves a symbolic link itself, never its target
                 }
                 catch
                 {
@@ -69,17 +87,20 @@ public sealed class AssetMaterializer
         throw new AssetException(AssetDiagnosticIds.MaterializeFailed, $"Could not place '{fileName}' into '{targetDirectory}' by {string.Join(", ", plan)}: {lastError}");
     }
 
-    /// <summary>Returns null on success, else why the mode is impossible here.</summary>
-    private static string? TryPlace(LinkMode mode, string source, string temp)
+    /// <summary>Returns null on success, else why the way is impossible here.</summary>
+    private static string? TryPlace(Placement placement, string source, string temp)
     {
         try
         {
-            switch (mode)
+            switch (placement)
             {
-                case LinkMode.Reflink:
+                case Placement.Reflink:
                     return NativeFileSystem.TryReflink(source, temp);
-                case LinkMode.Hardlink:
+                case Placement.Hardlink:
                     return NativeFileSystem.TryHardlink(source, temp);
+                case Placement.Symlink:
+                    File.CreateSymbolicLink(temp, source);
+                    return null;
                 default:
                     File.Copy(source, temp);
                     if (!OperatingSystem.IsWindows())
@@ -133,4 +154,13 @@ public sealed class AssetMaterializer
 
         return best;
     }
+}
+
+/// <summary>The ways a blob can be placed: the <see cref="LinkMode"/> ways, and a symbolic link for the cache's own snapshot folders.</summary>
+internal enum Placement
+{
+    Reflink,
+    Hardlink,
+    Symlink,
+    Copy,
 }

@@ -85,6 +85,48 @@ public sealed class AssetProvider
     /// <returns>The local path of each referenced asset, by key.</returns>
     public async Task<IReadOnlyDictionary<AssetKey, string>> EnsureModelAsync(ModelInfo model, IEnumerable<AssetInfo> assets, CancellationToken cancellationToken = default)
     {
+        var referenced = Referenced(model, assets);
+        var paths = await Task.WhenAll(referenced.Select(a => GetAssetPathAsync(a, null, cancellationToken))).ConfigureAwait(false);
+        return referenced.Zip(paths).ToDictionary(p => p.First.Key, p => p.Second);
+    }
+
+    /// <summary>
+    /// Returns a folder holding every asset of <paramref name="model"/> under its manifest file name, for models made of
+    /// files that find each other by name (ONNX external data, tokenizer + config + weights, GGUF splits). When the
+    /// app's bundle has all of them in one folder, that folder; otherwise the model version's snapshot folder in the
+    /// cache (<c>snapshots/&lt;model-id&gt;/&lt;version&gt;</c>, its files linked to the verified blobs), fetched, created or repaired
+    /// as needed. The folder appears complete or not at all; treat it as read-only.
+    /// </summary>
+    /// <param name="model">The model version.</param>
+    /// <param name="assets">The assets of the manifest(s) the model comes from, looked up by key.</param>
+    /// <param name="cancellationToken">Stops waiting; shared downloads continue for others.</param>
+    /// <exception cref="AssetException">An asset could not be provided, or two files of the model share a name (<see cref="AssetDiagnosticIds.MaterializeFailed"/>).</exception>
+    public async Task<string> GetModelDirectoryAsync(ModelInfo model, IEnumerable<AssetInfo> assets, CancellationToken cancellationToken = default)
+    {
+        var referenced = Referenced(model, assets);
+        var clash = referenced.GroupBy(a => a.FileName, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Select(a => a.Sha256).Distinct().Count() > 1);
+        if (clash is not null)
+        {
+            throw new AssetException(AssetDiagnosticIds.MaterializeFailed,
+                $"Model '{model.Id}' {model.Version} has different files named '{clash.Key}' ({string.Join(", ", clash.Select(a => a.Key))}); one folder cannot hold them under their names.");
+        }
+
+        if (_bundle?.TryGetModelDirectory(referenced) is { } bundled)
+        {
+            return bundled;
+        }
+
+        var blobs = await Task.WhenAll(referenced.Select(a => GetCachePathAsync(a, cancellationToken))).ConfigureAwait(false);
+        var files = referenced.Zip(blobs)
+            .Select(p => new SnapshotFile(p.First.FileName, p.First.Sha256, p.Second))
+            .DistinctBy(f => f.FileName, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        return _manager.Cache.EnsureSnapshot(model.Id, model.Version, files);
+    }
+
+    /// <summary>The distinct assets <paramref name="model"/> references; MM1001 naming those no manifest describes.</summary>
+    private static List<AssetInfo> Referenced(ModelInfo model, IEnumerable<AssetInfo> assets)
+    {
         ArgumentNullException.ThrowIfNull(model);
         var byKey = assets.ToDictionary(a => a.Key);
         var missing = model.Assets.Where(r => !byKey.ContainsKey(r.Key)).Select(r => r.Key.ToString()).ToList();
@@ -93,9 +135,19 @@ public sealed class AssetProvider
             throw new AssetException(AssetDiagnosticIds.NotFoundInAnySource, $"Model '{model.Id}' {model.Version} references assets no manifest describes: {string.Join(", ", missing)}.");
         }
 
-        var keys = model.Assets.Select(r => r.Key).Distinct().ToList();
-        var paths = await Task.WhenAll(keys.Select(k => GetAssetPathAsync(byKey[k], null, cancellationToken))).ConfigureAwait(false);
-        return keys.Zip(paths).ToDictionary(p => p.First, p => p.Second);
+        return model.Assets.Select(r => r.Key).Distinct().Select(k => byKey[k]).ToList();
+    }
+
+    /// <summary>The verified blob in the cache (never the bundled file): the cache, else the shared background download.</summary>
+    private async Task<string> GetCachePathAsync(AssetInfo asset, CancellationToken cancellationToken)
+    {
+        AssetValidator.Validate(asset);
+        if (_manager.Cache.TryGet(asset.Sha256, asset.Size, out var cached))
+        {
+            return cached;
+        }
+
+        return (await Start(asset).Task.WaitAsync(cancellationToken).ConfigureAwait(false)).CachePath;
     }
 
     private string? TryGetLocal(AssetInfo asset) =>

@@ -69,6 +69,13 @@ public sealed class ModelProvider
     public Task<IReadOnlyDictionary<AssetKey, string>> EnsureModelAsync(ModelInfo model, CancellationToken cancellationToken = default) =>
         Assets.EnsureModelAsync(model, Current.GetAssets(model), cancellationToken);
 
+    /// <summary>
+    /// Returns a folder with every asset of <paramref name="model"/> (resolved in <see cref="Current"/>) under its manifest
+    /// file name: the bundle's folder for the model, else its snapshot folder in the cache. See <see cref="AssetProvider.GetModelDirectoryAsync"/>.
+    /// </summary>
+    public Task<string> GetModelDirectoryAsync(ModelInfo model, CancellationToken cancellationToken = default) =>
+        Assets.GetModelDirectoryAsync(model, Current.GetAssets(model), cancellationToken);
+
     /// <summary>Soft compatibility of <paramref name="model"/> with this machine: a verdict with reasons, never a block.</summary>
     public CompatibilityReport CheckCompatibility(ModelInfo model) => CompatibilityChecker.Check(model, PlatformDescription.Current());
 }

@@ -44,6 +44,43 @@ public sealed class BundledAssetSource : IAssetSource
         return path is not null && IsVerified(path, asset, entry.Identity) ? path : null;
     }
 
+    /// <summary>
+    /// The bundle folder holding every one of <paramref name="assets"/> under its file name (the build's
+    /// <c>models/&lt;model-id&gt;/</c> for a model of several files, <c>models/</c> for one file), each still the verified
+    /// file; else <see langword="null"/>.
+    /// </summary>
+    internal string? TryGetModelDirectory(IReadOnlyList<AssetInfo> assets)
+    {
+        if (_index.Value is not { } index || assets.Count == 0)
+        {
+            return null;
+        }
+
+        // Each folder that holds the first asset under its name is a candidate; the first that holds them all wins.
+        var first = assets[0];
+        foreach (var candidate in index.Assets.Where(e => Matches(e, first)).Select(e => FolderOf(e.Path)).Distinct(StringComparer.Ordinal))
+        {
+            var entries = assets.Select(a => index.Assets.FirstOrDefault(e => Matches(e, a) && e.Path == Join(candidate, a.FileName))).ToList();
+            if (entries.Any(e => e is null))
+            {
+                continue;
+            }
+
+            var folder = candidate.Length == 0 ? Directory : AssetValidator.CombineInside(Directory, candidate.Split('/'));
+            if (folder is not null && assets.Zip(entries).All(p => IsVerified(System.IO.Path.Combine(folder, p.First.FileName), p.First, p.Second!.Identity)))
+            {
+                return folder;
+            }
+        }
+
+        return null;
+
+        static bool Matches(BundleIndexEntry e, AssetInfo a) =>
+            e.Sha256 == a.Sha256 && e.Size == a.Size && (e.Path == a.FileName || e.Path.EndsWith("/" + a.FileName, StringComparison.Ordinal));
+        static string FolderOf(string path) => path.LastIndexOf('/') is var slash and >= 0 ? path[..slash] : string.Empty;
+        static string Join(string folder, string name) => folder.Length == 0 ? name : folder + "/" + name;
+    }
+
     /// <summary>Cheap when the file's identity is the recorded or an already verified one; a rehash otherwise.</summary>
     private bool IsVerified(string path, AssetInfo asset, string? recorded)
     {
