@@ -93,6 +93,12 @@ internal sealed partial class BuildSettings
         bool isHttp = scheme.Success && (scheme.Groups[1].Value.Equals("http", StringComparison.OrdinalIgnoreCase) || scheme.Groups[1].Value.Equals("https", StringComparison.OrdinalIgnoreCase));
         if (scheme.Success && !isHttp)
         {
+            // Kinds served by a provider (azblob://, …) are checked by the source factory when it builds them.
+            if (AssetSourceProviders.TryGet(scheme.Groups[1].Value, out _, out string? missingPackage) || missingPackage is not null)
+            {
+                return errors;
+            }
+
             errors++;
             log.Error(BuildDiagnosticIds.InvalidSource,
                 $"{name}: '{scheme.Groups[1].Value}://' is not a supported scheme; write an http:// or https:// URL, or a folder path.");
