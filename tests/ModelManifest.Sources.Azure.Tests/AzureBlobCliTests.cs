@@ -6,7 +6,8 @@ namespace ModelManifest.Sources.Azure.Tests;
 /// <summary>
 /// The built <c>modelmanifest</c> tool as a process, as a user runs it: <c>fetch --source azblob://…</c> with
 /// <c>AZURE_STORAGE_CONNECTION_STRING</c> set fetches a blob another client put into Azurite; a wrong key fails with
-/// the source named and the key nowhere in the output.
+/// the source named and the key nowhere in the output; <c>push --to azblob://…</c> fills the container once and a second
+/// push uploads nothing.
 /// </summary>
 public sealed class AzureBlobCliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
 {
@@ -43,15 +44,49 @@ public sealed class AzureBlobCliTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
     }
 
-    /// <summary>Writes a one-asset manifest for <paramref name="content"/> and runs <c>fetch --json</c> against <paramref name="prefix"/>.</summary>
-    private (int ExitCode, string StdOut, string StdErr) Run(string connectionString, byte[] content, string prefix)
+    [Fact]
+    public async Task Push_then_fetch_back_and_a_second_push_uploads_nothing()
     {
-        string manifest = _dir.Write("cli.models.json", JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            schemaVersion = "1.1",
-            models = new[] { new { id = "weather", version = "1.0.0", assets = new[] { new { id = "weights" } } } },
-            assets = new[] { new { id = "weights", fileName = "weights.bin", size = content.Length, sha256 = TestContent.Sha256(content) } },
-        }));
+        var content = TestContent.Bytes(80_000, 34);
+        _dir.Write("weights.bin", content); // beside the manifest: push finds the bytes there
+        string manifest = WriteManifest(content);
+        string connection = azurite.Server.ConnectionString();
+        string target = AzuriteFixture.Location("cli-push");
+
+        var first = Cli(connection, "push", manifest, "--to", target, "--cache", _dir.File("push-cache"), "--json");
+        var second = Cli(connection, "push", manifest, "--to", target, "--cache", _dir.File("push-cache"), "--json");
+        var fetched = Cli(connection, "fetch", "-m", manifest, "--cache", _dir.File("fetch-cache"), "--json", "--source", target);
+
+        Assert.Equal((1, 0), Pushed(first));
+        Assert.Equal((0, 1), Pushed(second));
+        Assert.True(fetched.ExitCode == 0, fetched.StdErr + fetched.StdOut);
+        var served = Assert.Single(JsonDocument.Parse(fetched.StdOut).RootElement.EnumerateArray().ToList());
+        Assert.Equal(target, served.GetProperty("source").GetString());
+        var blobs = await azurite.ListAsync("cli-push/");
+        Assert.Equal(["cli-push/manifests/weather/1.0.0.models.json", $"cli-push/sha256/{TestContent.Sha256(content)}"], blobs.Keys.Order(StringComparer.Ordinal));
+    }
+
+    private static (int Uploaded, int Skipped) Pushed((int ExitCode, string StdOut, string StdErr) result)
+    {
+        Assert.True(result.ExitCode == 0, result.StdErr + result.StdOut);
+        var pushed = Assert.Single(JsonDocument.Parse(result.StdOut).RootElement.GetProperty("pushed").EnumerateArray().ToList());
+        return (pushed.GetProperty("uploaded").GetInt32(), pushed.GetProperty("skipped").GetInt32());
+    }
+
+    /// <summary>Writes a one-asset manifest for <paramref name="content"/> and runs <c>fetch --json</c> against <paramref name="prefix"/>.</summary>
+    private (int ExitCode, string StdOut, string StdErr) Run(string connectionString, byte[] content, string prefix) =>
+        Cli(connectionString, "fetch", "-m", WriteManifest(content), "--cache", _dir.File("cache"), "--json", "--source", AzuriteFixture.Location(prefix));
+
+    private string WriteManifest(byte[] content) => _dir.Write("cli.models.json", JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        schemaVersion = "1.1",
+        models = new[] { new { id = "weather", version = "1.0.0", assets = new[] { new { id = "weights" } } } },
+        assets = new[] { new { id = "weights", fileName = "weights.bin", size = content.Length, sha256 = TestContent.Sha256(content) } },
+    }));
+
+    /// <summary>Runs the built tool with <c>AZURE_STORAGE_CONNECTION_STRING</c> set.</summary>
+    private static (int ExitCode, string StdOut, string StdErr) Cli(string connectionString, params string[] arguments)
+    {
         string cli = Path.Combine(TestPaths.RepositoryRoot, "src", "ModelManifest.Cli", "bin", Configuration, "net10.0", "ModelManifest.Cli.dll");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -59,7 +94,8 @@ public sealed class AzureBlobCliTests(AzuriteFixture azurite) : IClassFixture<Az
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])[cli, "fetch", "-m", manifest, "--cache", _dir.File("cache"), "--json", "--source", AzuriteFixture.Location(prefix)])
+        info.ArgumentList.Add(cli);
+        foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
