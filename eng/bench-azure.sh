@@ -2,7 +2,8 @@
 # Azure Blob benchmark, side by side in one run: `modelmanifest fetch --source azblob://…` against Azurite (Microsoft's
 # emulator, on loopback) and `modelmanifest fetch --source http://…` against `python3 -m http.server` serving the same
 # bytes — each into an empty cache (sha256-verified, fsynced, renamed). Prints wall time and MB/s of each and the ratio.
-# The blob is put into Azurite beforehand by another client (a small shared-key REST uploader in Python, 32 MiB blocks).
+# The blob is put into Azurite beforehand by another client (a small shared-key REST client in Python, 32 MiB blocks),
+# which also reads it once on its own: the emulator's ceiling, printed beside the ratio.
 # Not a test: prints figures. Azurite (Node.js, file-backed) is itself the bottleneck on a small machine; the ratio
 # says what the emulator allows, not what Azure Storage does.
 #   eng/bench-azure.sh [bytes] [runs]      (defaults: 1 GiB, 1 run)
@@ -49,13 +50,14 @@ JSON
 wait_port "$AZ_PORT"
 wait_port "$HTTP_PORT"
 
-echo "== putting the blob into Azurite (another client: shared-key REST, 32 MiB blocks)"
-python3 - "$AZ_PORT" "$WORK/www/bench/bench.bin" <<'PY'
+# Another client: a small shared-key REST client (Python). "put" uploads in 32 MiB blocks; "get" reads the blob over one
+# connection into /dev/null, which is what Azurite itself can serve (the emulator's ceiling).
+cat >"$WORK/azurite.py" <<'PY'
 import base64, hashlib, hmac, http.client, sys, urllib.parse, uuid
 from email.utils import formatdate
 ACCOUNT = "devstoreaccount1"  # Azurite's development account and its published key
 KEY = base64.b64decode("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==")
-port, path = int(sys.argv[1]), sys.argv[2]
+mode, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 conn = http.client.HTTPConnection("127.0.0.1", port)
 def request(verb, resource, query, headers, body=b""):
     headers = dict(headers, **{"x-ms-date": formatdate(usegmt=True), "x-ms-version": "2021-08-06"})
@@ -64,18 +66,26 @@ def request(verb, resource, query, headers, body=b""):
     to_sign = "\n".join([verb, "", "", str(len(body)) if body else "", "", headers.get("Content-Type", "")] + [""] * 6) + "\n" + canonical
     headers["Authorization"] = f"SharedKey {ACCOUNT}:" + base64.b64encode(hmac.new(KEY, to_sign.encode(), hashlib.sha256).digest()).decode()
     conn.request(verb, f"/{ACCOUNT}{resource}?" + urllib.parse.urlencode(query), body=body, headers=dict(headers, **{"Content-Length": str(len(body))}))
-    response = conn.getresponse(); data = response.read()
+    response = conn.getresponse()
     if response.status >= 300:
-        sys.exit(f"{verb} {resource}: HTTP {response.status} {data[:200]!r}")
-request("PUT", "/bench", {"restype": "container"}, {})
-ids = []
-with open(path, "rb") as f:
-    while chunk := f.read(32 << 20):
-        ids.append(base64.b64encode(uuid.uuid4().hex.encode()).decode())
-        request("PUT", "/bench/models/bench.bin", {"comp": "block", "blockid": ids[-1]}, {}, chunk)
-body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>" + "".join(f"<Latest>{i}</Latest>" for i in ids) + "</BlockList>").encode()
-request("PUT", "/bench/models/bench.bin", {"comp": "blocklist"}, {"Content-Type": "application/xml"}, body)
+        sys.exit(f"{verb} {resource}: HTTP {response.status} {response.read()[:200]!r}")
+    return response
+if mode == "put":
+    request("PUT", "/bench", {"restype": "container"}, {}).read()
+    ids = []
+    with open(path, "rb") as f:
+        while chunk := f.read(32 << 20):
+            ids.append(base64.b64encode(uuid.uuid4().hex.encode()).decode())
+            request("PUT", "/bench/models/bench.bin", {"comp": "block", "blockid": ids[-1]}, {}, chunk).read()
+    body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>" + "".join(f"<Latest>{i}</Latest>" for i in ids) + "</BlockList>").encode()
+    request("PUT", "/bench/models/bench.bin", {"comp": "blocklist"}, {"Content-Type": "application/xml"}, body).read()
+else:
+    response = request("GET", "/bench/models/bench.bin", {}, {})
+    while response.read(1 << 20):
+        pass
 PY
+echo "== putting the blob into Azurite"
+python3 "$WORK/azurite.py" put "$AZ_PORT" "$WORK/www/bench/bench.bin"
 
 fetch() { # label source [env...] -> prints seconds
   local label=$1 source=$2; shift 2
@@ -92,6 +102,7 @@ MB=$(echo "$BYTES / 1048576" | bc -l)
 for run in $(seq "$RUNS"); do
   http=$(fetch http "http://127.0.0.1:$HTTP_PORT/")
   azure=$(fetch azure "azblob://devstoreaccount1/bench/models" "AZURE_STORAGE_CONNECTION_STRING=$CONNECTION")
-  printf 'run %d: %.0f MiB  http.server %6.2f s (%6.1f MB/s)   azblob/Azurite %6.2f s (%6.1f MB/s)   azure/http %.2f\n' \
-    "$run" "$MB" "$http" "$(echo "$MB / $http" | bc -l)" "$azure" "$(echo "$MB / $azure" | bc -l)" "$(echo "($MB / $azure) / ($MB / $http)" | bc -l)"
+  start=$(date +%s.%N); python3 "$WORK/azurite.py" get "$AZ_PORT" -; raw=$(echo "$(date +%s.%N) - $start" | bc)
+  printf 'run %d: %.0f MiB  http.server %6.2f s (%6.1f MB/s)   azblob/Azurite %6.2f s (%6.1f MB/s)   azure/http %.2f   Azurite alone (one GET to /dev/null) %6.2f s (%6.1f MB/s)\n' \
+    "$run" "$MB" "$http" "$(echo "$MB / $http" | bc -l)" "$azure" "$(echo "$MB / $azure" | bc -l)" "$(echo "($MB / $azure) / ($MB / $http)" | bc -l)" "$raw" "$(echo "$MB / $raw" | bc -l)"
 done
