@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 feed="$PWD/artifacts/feed"
 rm -rf "$feed"
 dotnet pack src/ModelManifest/ModelManifest.csproj -c Release --no-build -o "$feed" -nodeReuse:false
+dotnet pack src/ModelManifest.Sources.Azure/ModelManifest.Sources.Azure.csproj -c Release --no-build -o "$feed" -nodeReuse:false
 dotnet pack src/ModelManifest.Build/ModelManifest.Build.csproj -c Release --no-build -o "$feed" -nodeReuse:false

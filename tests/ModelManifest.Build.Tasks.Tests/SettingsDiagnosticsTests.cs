@@ -19,6 +19,7 @@ public sealed class SettingsDiagnosticsTests : IDisposable
         { "PathTemplate without a file token", (t, w) => AddSource(t, "http://127.0.0.1:9/", ("PathTemplate", "{id}")), "MM1101", true, ["PathTemplate '{id}'", "{fileName} or {sha256}"] },
         { "htp:// typo", (t, w) => AddSource(t, "htp://127.0.0.1:9/models"), "MM1101", true, ["ModelAssetSource 'htp://127.0.0.1:9/models'", "'htp://' is not a supported scheme", "http:// or https://"] },
         { "ftp URL", (t, w) => AddSource(t, "ftp://127.0.0.1/models"), "MM1101", true, ["'ftp://' is not a supported scheme"] },
+        { "azblob location with a SAS query (reaches the azblob provider)", (t, w) => AddSource(t, "azblob://acct/models?sv=1&sig=c2VjcmV0", ("Priority", "100")), "MM1101", true, ["'azblob://acct/models?REDACTED' carries a query", "AZURE_STORAGE_SAS_TOKEN"] },
         { "base URL with a query", (t, w) => AddSource(t, "http://127.0.0.1:9/models?sig=1"), "MM1101", true, ["without a query"] },
         { "non-integer Priority", (t, w) => AddSource(t, w.Mirror, ("Priority", "high")), "MM1101", true, ["mirror': Priority 'high' is not an integer", "whole number"] },
         { "unknown folder Layout", (t, w) => AddSource(t, w.Mirror, ("Layout", "Flat")), "MM1101", true, ["Layout 'Flat'", "FileName, IdTagFileName, Sha256"] },

@@ -52,7 +52,7 @@ internal static partial class AssetSourceFactory
     };
 
     /// <summary>The forms a location may take, for error messages.</summary>
-    internal const string SupportedForms = "a folder path, file:///folder, http://host/path or https://host/path";
+    internal const string SupportedForms = "a folder path, file:///folder, http://host/path, https://host/path or azblob://account/container/prefix";
 
     /// <summary>Builds the source a location names.</summary>
     /// <param name="location">A folder path or a URL of a supported scheme.</param>
@@ -89,6 +89,11 @@ internal static partial class AssetSourceFactory
     public static IAssetPushTarget CreatePushTarget(string location, IReadOnlyDictionary<string, string>? settings = null, string? baseDirectory = null)
     {
         var source = Parse(location, settings, baseDirectory, out bool isFolder);
+        if (!isFolder && AzureBlobHost(source)?.CreatePushTarget(source) is { } azure)
+        {
+            return azure;
+        }
+
         if (isFolder || s_builders.ContainsKey(source.Scheme))
         {
             throw source.Invalid("cannot be pushed to: push targets are s3://, azblob://, oci:// and registry URLs");
@@ -149,11 +154,16 @@ internal static partial class AssetSourceFactory
     /// <summary>The source that downloads from the URLs the manifests themselves list, asked after every configured source.</summary>
     public static HttpAssetSource CreateUrlHints() => new(new HttpAssetSourceOptions { UseUrlHints = true, Name = "manifest urls" });
 
-    private static HttpAssetSource Http(AssetSourceLocation source)
+    private static IAssetSource Http(AssetSourceLocation source)
     {
         if (!Uri.TryCreate(source.Text, UriKind.Absolute, out Uri? url) || url.Host.Length == 0)
         {
             throw Invalid(source, "is not a valid URL");
+        }
+
+        if (AzureBlobHost(source) is { } azure)
+        {
+            return azure.CreateSource(source);
         }
 
         // A base URL names a folder on the server: without the slash, relative resolution would drop its last segment.
@@ -178,6 +188,14 @@ internal static partial class AssetSourceFactory
 
         return new HttpAssetSource(options);
     }
+
+    /// <summary>For https://&lt;account&gt;.blob.core.windows.net/container/prefix: the azblob provider when its package is at hand (else it stays plain HTTP).</summary>
+    private static IAssetSourceProvider? AzureBlobHost(AssetSourceLocation source) =>
+        source.Scheme is "http" or "https" && Uri.TryCreate(source.Text, UriKind.Absolute, out Uri? url)
+        && url.Host.EndsWith(".blob.core.windows.net", StringComparison.OrdinalIgnoreCase)
+        && AssetSourceProviders.TryGet("azblob", out var provider, out _)
+            ? provider
+            : null;
 
     private static DirectoryAssetSource FileUrl(AssetSourceLocation source)
     {
