@@ -49,6 +49,27 @@ public sealed class OciPushTests(OpenRegistryFixture registry) : IClassFixture<O
     }
 
     [Fact]
+    public async Task The_CLI_pushes_a_manifest_and_skopeo_pulls_the_bytes()
+    {
+        var asset = new SampleAsset("clipush", "clipush.safetensors", 30_000, seed: 7);
+        string folder = _dir.Sub("cli-push");
+        asset.WriteTo(folder);
+        File.WriteAllText(Path.Combine(folder, "clipush.models.json"), SampleAsset.Manifest(asset));
+        string[] push = ["push", folder, "--to", Location("team/clipush"), "--cache", _dir.File("cli-cache"), "--json"];
+
+        var first = Tools.Cli(null, push);
+        var second = Tools.Cli(null, push);
+
+        Assert.True(first.ExitCode == 0, first.All);
+        Assert.Contains("\"uploaded\": 1", first.StdOut, StringComparison.Ordinal);
+        Assert.True(second.ExitCode == 0, second.All);
+        Assert.Contains("\"uploaded\": 0", second.StdOut, StringComparison.Ordinal);
+        string layout = _dir.File("cli-pulled");
+        Tools.Skopeo("copy", "--src-tls-verify=false", $"docker://{registry.Server.Host}/team/clipush:1.0.0", $"oci:{layout}:pulled");
+        Assert.Equal(asset.Bytes, await File.ReadAllBytesAsync(Path.Combine(layout, "blobs", "sha256", asset.Sha256)));
+    }
+
+    [Fact]
     public async Task Pushing_the_same_version_twice_uploads_nothing_and_keeps_the_digest()
     {
         var asset = new SampleAsset("twice", "twice.bin", 10_000, seed: 3);
