@@ -75,5 +75,9 @@ internal sealed class OciPushTarget(OciRegistryClient client, long chunkSize, st
             // A push has no next source to try: the target's failure is the command's error.
             throw new AssetException(e.Code, $"Pushing {push.ModelId} {push.Version} failed: {e.Message}");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AssetException(AssetDiagnosticIds.TransportError, $"Pushing {push.ModelId} {push.Version} to {Name} failed reading a local file: {e.Message}");
+        }
     }
 }
