@@ -78,7 +78,7 @@ public sealed class OciTokenAuthTests : IClassFixture<TokenRegistryFixture>, IDi
     }
 
     [Fact]
-    public async Task The_CLI_logs_in_with_docker_config_json_and_a_credential_helper()
+    public async Task The_CLI_logs_in_with_docker_config_json_an_identity_token_and_a_credential_helper()
     {
         var asset = new SampleAsset("cli", "cli.bin", 12_000, seed: 25);
         await OciTestKit.Target($"oci://{Host}/team/cli", GoodLogin).PushAsync(OciTestKit.Push(_dir, "1.0.0", asset), null, CancellationToken.None);
@@ -107,6 +107,11 @@ public sealed class OciTokenAuthTests : IClassFixture<TokenRegistryFixture>, IDi
         File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string helpers = DockerConfig($$$"""{"credHelpers":{"{{{Host}}}":"mmtest"}}""");
         output = Fetch(new() { ["DOCKER_CONFIG"] = helpers, ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") }, out exit);
+        Assert.True(exit == 0, output);
+
+        // identitytoken: an OAuth2 refresh token, exchanged at the token service (never sent as a password).
+        string identity = DockerConfig("{\"auths\":{\"" + Host + "\":{\"identitytoken\":\"" + RegistryTokenServer.IdentityToken + "\"}}}");
+        output = Fetch(new() { ["DOCKER_CONFIG"] = identity }, out exit);
         Assert.True(exit == 0, output);
 
         // A wrong password in config.json: one error naming the source, no secret.

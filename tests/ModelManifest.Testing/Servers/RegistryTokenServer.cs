@@ -28,6 +28,9 @@ public sealed class RegistryTokenServer : IAsyncDisposable
     /// <summary>That user's password.</summary>
     public const string Password = "Pa55-w0rd-for-tests";
 
+    /// <summary>An identity token (docker's OAuth2 refresh token, as <c>identitytoken</c> in config.json) the service exchanges for <see cref="Username"/>'s access.</summary>
+    public const string IdentityToken = "identity-refresh-token-for-tests";
+
     /// <summary>The <c>service</c> (JWT audience) the registry is configured with.</summary>
     public const string Service = "test-registry";
 
@@ -64,6 +67,7 @@ public sealed class RegistryTokenServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         server._app = builder.Build();
         server._app.MapGet("/token", server.Issue);
+        server._app.MapPost("/token", (Delegate)server.IssueForRefreshTokenAsync);
         await server._app.StartAsync();
         string address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Realm = new Uri(address.TrimEnd('/') + "/token");
@@ -94,8 +98,26 @@ public sealed class RegistryTokenServer : IAsyncDisposable
             user = Username;
         }
 
+        return Grant(user, context.Request.Query["scope"]);
+    }
+
+    /// <summary>The OAuth2 refresh grant (<c>grant_type=refresh_token</c>) that docker's identity tokens are exchanged with.</summary>
+    private async Task<IResult> IssueForRefreshTokenAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        var form = await context.Request.ReadFormAsync();
+        if (form["grant_type"] != "refresh_token" || form["refresh_token"] != IdentityToken)
+        {
+            return Results.Json(new { error = "invalid_grant" }, statusCode: 401);
+        }
+
+        return Grant(Username, form["scope"]);
+    }
+
+    private IResult Grant(string? user, IEnumerable<string?> scopes)
+    {
         var access = new List<object>();
-        foreach (string scope in context.Request.Query["scope"].SelectMany(s => (s ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        foreach (string scope in scopes.SelectMany(s => (s ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries)))
         {
             string[] parts = scope.Split(':');
             if (parts.Length != 3 || parts[0] != "repository")
