@@ -24,6 +24,20 @@ public static class AssetSourceProviders
     private static readonly Dictionary<string, IAssetSourceProvider> s_providers = new(StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> s_loadedAssemblies = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Kinds of the core library (HttpClient only, no extra dependency), registered before any lookup.</summary>
+    private static readonly IAssetSourceProvider[] s_builtIn =
+    [
+        new OciAssetSourceProvider(),
+    ];
+
+    static AssetSourceProviders()
+    {
+        foreach (var provider in s_builtIn)
+        {
+            Register(provider);
+        }
+    }
+
     /// <summary>Adds (or replaces) the provider of each of <paramref name="provider"/>'s schemes.</summary>
     public static void Register(IAssetSourceProvider provider)
     {
