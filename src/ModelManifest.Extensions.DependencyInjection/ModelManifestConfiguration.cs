@@ -27,6 +27,11 @@ internal static class ModelManifestConfiguration
             options.Offline = ParseBool(section, nameof(ModelManifestOptions.Offline), offline);
         }
 
+        if (section[nameof(ModelManifestOptions.UseLocalCaches)] is { } localCaches)
+        {
+            options.UseLocalCaches = ParseBool(section, nameof(ModelManifestOptions.UseLocalCaches), localCaches);
+        }
+
         foreach (IConfigurationSection item in section.GetSection(nameof(ModelManifestOptions.HttpSources)).GetChildren())
         {
             var source = new ModelManifestHttpSource

@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return ValidateCommand.Create();
         yield return ExtractCommand.Create();
+        yield return ImportCommand.Create();
         yield return VerifyCommand.Create();
         yield return VerifyCommand.CreateWorker();
         yield return UpdateMetadataCommand.Create();
