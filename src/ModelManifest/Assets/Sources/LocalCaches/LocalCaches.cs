@@ -17,8 +17,9 @@ internal static class LocalCaches
     public static bool IsEnabledByEnvironment =>
         Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim().ToLowerInvariant() is not ("0" or "false" or "no" or "off");
 
-    /// <summary>The sources, at their default folders.</summary>
-    public static IAssetSource[] Create() => [LocalCacheSource.HuggingFace(), LocalCacheSource.Ollama()];
+    /// <summary>The sources at their default folders, those that exist (a tool never installed adds no line to error messages).</summary>
+    public static IAssetSource[] Create() =>
+        [.. new[] { LocalCacheSource.HuggingFace(), LocalCacheSource.Ollama() }.Where(source => Directory.Exists(source.Root))];
 
     /// <summary>Adds the sources first in line to <paramref name="manager"/> when <paramref name="enabled"/>.</summary>
     public static void AddTo(AssetManager manager, bool enabled)
