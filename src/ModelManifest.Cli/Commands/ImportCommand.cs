@@ -100,7 +100,8 @@ internal static partial class ImportCommand
         }
         catch (AssetSourceException e)
         {
-            throw new CliException(e.Code, $"{repository.Printable}: {e.Message} Nothing was written.", ExitCodes.Findings);
+            string what = e.Message.StartsWith(repository.Printable, StringComparison.Ordinal) ? e.Message : $"{repository.Printable}: {e.Message}";
+            throw new CliException(e.Code, $"{what} Nothing was written.", ExitCodes.Findings);
         }
     }
 
