@@ -8,6 +8,7 @@
 # Needs ~ 3 x bytes free in /tmp and nginx (installed from Debian when missing); everything is deleted afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. eng/bench-nginx.sh
 BYTES=${1:-1073741824}
 RUNS=${2:-3}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
@@ -52,23 +53,7 @@ ln -s "../../blobs/$SHA" "$HF_REPO/snapshots/$COMMIT/bench.bin"
 printf '%s' "$COMMIT" >"$HF_REPO/refs/main"
 
 mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-user root;
-worker_processes 2;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  types { application/octet-stream bin; }
+{ nginx_preamble "$WORK"; cat <<CONF
   server {
     listen 127.0.0.1:$PORT;
     root $WORK/www;
@@ -84,6 +69,7 @@ http {
   server { listen 127.0.0.2:$CDN_PORT; root $WORK/www; }
 }
 CONF
+} >"$WORK/nginx/nginx.conf"
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
