@@ -9,6 +9,7 @@
 # Needs ~ 3 x bytes free in /tmp; installs aria2 and nginx (Debian packages) when missing; everything is deleted afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. eng/bench-nginx.sh
 BYTES=${1:-1073741824}
 CAPPED_BYTES=${2:-536870912}
 RUNS=${3:-3}
@@ -77,27 +78,12 @@ with open(f"{work}/many.models.json", "w") as f:
 PY
 
 mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-user root;
-worker_processes 2;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  types { application/octet-stream bin; }
+{ nginx_preamble "$WORK"; cat <<CONF
   server { listen 127.0.0.1:$PORT; root $WORK/www; }
   server { listen 127.0.0.1:$CAPPED_PORT; root $WORK/www; limit_rate 40m; }
 }
 CONF
+} >"$WORK/nginx/nginx.conf"
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done

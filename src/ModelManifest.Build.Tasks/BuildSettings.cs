@@ -13,8 +13,9 @@ internal sealed partial class BuildSettings
 {
     private static readonly string[] s_booleans = ["true", "false"];
 
-    private BuildSettings(LinkMode linkMode, bool fullVerify, bool offline, bool useUrlHints, TransferOptions transfer)
+    private BuildSettings(LinkMode linkMode, bool fullVerify, bool offline, bool useUrlHints, bool useLocalCaches, TransferOptions transfer)
     {
+        UseLocalCaches = useLocalCaches;
         Transfer = transfer;
         LinkMode = linkMode;
         FullVerify = fullVerify;
@@ -30,6 +31,9 @@ internal sealed partial class BuildSettings
 
     public bool UseUrlHints { get; }
 
+    /// <summary>Whether the Hugging Face cache and Ollama's store are asked first.</summary>
+    public bool UseLocalCaches { get; }
+
     /// <summary>How many assets at once, connections per asset, and the smallest size that is split.</summary>
     public TransferOptions Transfer { get; }
 
@@ -41,6 +45,7 @@ internal sealed partial class BuildSettings
         var verify = ParseChoice(task.Verify, Names.VerifyProperty, VerifyMode.Fast, log, ref errors);
         bool offline = ParseBoolean(task.Offline, Names.OfflineProperty, false, log, ref errors);
         bool hints = ParseBoolean(task.UseUrlHints, Names.UseUrlHintsProperty, true, log, ref errors);
+        bool localCaches = ParseBoolean(task.UseLocalCaches, Names.UseLocalCachesProperty, true, log, ref errors);
         var transfer = new TransferOptions
         {
             MaxConcurrentAssets = (int)ParseCount(task.MaxConcurrentAssets, Names.MaxConcurrentAssetsProperty, TransferOptions.DefaultMaxConcurrentAssets, int.MaxValue, log, ref errors),
@@ -60,7 +65,7 @@ internal sealed partial class BuildSettings
             errors += CheckSource(item, log);
         }
 
-        return errors == 0 ? new BuildSettings(linkMode, verify == VerifyMode.Full, offline, hints, transfer) : null;
+        return errors == 0 ? new BuildSettings(linkMode, verify == VerifyMode.Full, offline, hints, localCaches, transfer) : null;
     }
 
     /// <summary>Checks one <c>ModelAssetSource</c> item; returns how many errors it logged (warnings do not count).</summary>

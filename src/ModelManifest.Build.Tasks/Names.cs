@@ -55,6 +55,9 @@ internal static class Names
     /// <summary>Property: true/false, whether the manifests' own urls are tried after every source.</summary>
     public const string UseUrlHintsProperty = "ModelAssetUseUrlHints";
 
+    /// <summary>Property: true/false, whether the Hugging Face cache and Ollama's store are asked first (default true).</summary>
+    public const string UseLocalCachesProperty = "ModelAssetUseLocalCaches";
+
     /// <summary>Property: the bundle folder, relative to the output folder.</summary>
     public const string BundleDirectoryProperty = "ModelAssetBundleDirectory";
 

@@ -56,6 +56,7 @@ internal sealed class OutOfProcessRequest
         LinkMode = Property(nameof(ResolveModelAssets.LinkMode)),
         Verify = Property(nameof(ResolveModelAssets.Verify)),
         UseUrlHints = Property(nameof(ResolveModelAssets.UseUrlHints)),
+        UseLocalCaches = Property(nameof(ResolveModelAssets.UseLocalCaches)),
         MaxConcurrentAssets = Property(nameof(ResolveModelAssets.MaxConcurrentAssets)),
         MaxConnectionsPerAsset = Property(nameof(ResolveModelAssets.MaxConnectionsPerAsset)),
         MinSplitSize = Property(nameof(ResolveModelAssets.MinSplitSize)),

@@ -29,7 +29,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     public string? CacheRoot { get; set; }
 
     /// <summary>
-    /// <c>$(ModelAssetsOffline)</c> (true/false; the targets also turn it on for MODELMANIFEST_OFFLINE=1): no connection
+    /// <c>$(ModelAssetsOffline)</c> (true/false; the targets also turn it on for MODELMANIFEST_OFFLINE=1 or HF_HUB_OFFLINE=1): no connection
     /// is opened; a missing asset is an error. A string, so that a bad value is an MM1103 that names the property.
     /// </summary>
     public string Offline { get; set; } = string.Empty;
@@ -42,6 +42,9 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
 
     /// <summary><c>$(ModelAssetUseUrlHints)</c>: also try the manifests' <c>urls</c>, after every configured source.</summary>
     public string UseUrlHints { get; set; } = string.Empty;
+
+    /// <summary><c>$(ModelAssetUseLocalCaches)</c>: ask the Hugging Face cache and Ollama's store first (default true).</summary>
+    public string UseLocalCaches { get; set; } = string.Empty;
 
     /// <summary><c>$(ModelAssetMaxConcurrentAssets)</c>: how many assets are fetched at once (default 4).</summary>
     public string MaxConcurrentAssets { get; set; } = string.Empty;
@@ -198,6 +201,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
             Logger = new TaskLogger(Log),
             Transfer = settings.Transfer,
         });
+        LocalCaches.AddTo(manager, settings.UseLocalCaches);
         foreach (var (source, priority) in sources.Sources)
         {
             manager.AddSource(source, priority);

@@ -32,6 +32,11 @@ internal static class ModelManifestConfiguration
             options.UseBuildSources = ParseBool(section, nameof(ModelManifestOptions.UseBuildSources), useBuildSources);
         }
 
+        if (section[nameof(ModelManifestOptions.UseLocalCaches)] is { } localCaches)
+        {
+            options.UseLocalCaches = ParseBool(section, nameof(ModelManifestOptions.UseLocalCaches), localCaches);
+        }
+
         foreach (IConfigurationSection item in section.GetSection(nameof(ModelManifestOptions.HttpSources)).GetChildren())
         {
             var source = new ModelManifestHttpSource

@@ -22,6 +22,12 @@ public sealed class ModelManifestOptions
     /// <summary>The hard offline switch (<see cref="AssetManagerOptions.Offline"/>).</summary>
     public bool Offline { get; set; } = new AssetManagerOptions().Offline;
 
+    /// <summary>
+    /// Whether the Hugging Face cache and Ollama's store are asked first, right after the bundle (no network, so also in
+    /// offline mode; files there are verified before use). On unless <c>MODELMANIFEST_LOCAL_CACHES</c> is 0 or false.
+    /// </summary>
+    public bool UseLocalCaches { get; set; } = LocalCaches.IsEnabledByEnvironment;
+
     /// <summary>The folder holding the app's bundle index; <see langword="null"/> disables the bundled source.</summary>
     public string? BundleDirectory { get; set; } = AppContext.BaseDirectory;
 

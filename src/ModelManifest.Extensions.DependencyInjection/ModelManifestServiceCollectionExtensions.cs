@@ -41,7 +41,7 @@ public static class ModelManifestServiceCollectionExtensions
     /// <summary>
     /// As <see cref="AddModelManifest(IServiceCollection)"/>, with the settings read from
     /// <paramref name="configuration"/> (for example <c>builder.Configuration.GetSection("ModelManifest")</c>):
-    /// <c>CacheRoot</c>, <c>Offline</c>, <c>BundleDirectory</c> and <c>HttpSources</c> (items with <c>BaseUrl</c>,
+    /// <c>CacheRoot</c>, <c>Offline</c>, <c>UseLocalCaches</c>, <c>BundleDirectory</c> and <c>HttpSources</c> (items with <c>BaseUrl</c>,
     /// <c>PathTemplate</c>, <c>UseUrlHints</c>, <c>Name</c>, <c>Priority</c>).
     /// </summary>
     public static IServiceCollection AddModelManifest(this IServiceCollection services, IConfiguration configuration)
@@ -86,6 +86,8 @@ public static class ModelManifestServiceCollectionExtensions
             {
                 manager.AddSource(bundle, int.MinValue);
             }
+
+            LocalCaches.AddTo(manager, options.UseLocalCaches);
 
             foreach (var (source, priority) in options.Sources)
             {

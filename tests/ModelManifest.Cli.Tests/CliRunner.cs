@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ModelManifest.Checkpoints;
 
 namespace ModelManifest.Cli.Tests;
@@ -25,30 +24,8 @@ internal static class CliRunner
     /// <summary>Runs the tool in <paramref name="workingDirectory"/> (commands such as init work on the current directory).</summary>
     public static Result RunIn(string? workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = workingDirectory ?? string.Empty,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(s_tool.Value);
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment.Remove("NO_COLOR");
-        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[k] = v;
-        }
-
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        var result = DotnetTool.Run(s_tool.Value, args, environment?.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)), workingDirectory);
+        return new Result(result.ExitCode, result.StdOut, result.StdErr);
     }
 
     public static void AssertOneCleanErrorLine(Result result, string code)

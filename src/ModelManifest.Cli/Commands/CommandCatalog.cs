@@ -10,6 +10,7 @@ internal static class CommandCatalog
         yield return InitCommand.Create();
         yield return ValidateCommand.Create();
         yield return ExtractCommand.Create();
+        yield return ImportCommand.Create();
         yield return VerifyCommand.Create();
         yield return VerifyCommand.CreateWorker();
         yield return UpdateMetadataCommand.Create();

@@ -97,7 +97,7 @@ internal static class ExtractCommand
         throw new CliException(code, $"{path}: not written: {string.Join("; ", reasons)} (run 'modelmanifest verify' for the list; --allow-unsafe records the entry with this verdict)", ExitCodes.Findings);
     }
 
-    private static void ValidateIdentity(EntryIdentity identity)
+    internal static void ValidateIdentity(EntryIdentity identity)
     {
         foreach (string? value in new[] { identity.ModelId, identity.AssetId, identity.Tag })
         {
@@ -115,16 +115,24 @@ internal static class ExtractCommand
     }
 
     /// <summary>Adds/updates the entries in <paramref name="manifest"/>; returns true when the file was created.</summary>
-    internal static bool WriteInto(string manifest, JsonObject? model, JsonObject? asset)
+    internal static bool WriteInto(string manifest, JsonObject? model, JsonObject? asset) => WriteInto(manifest, model, asset is null ? [] : [asset]);
+
+    /// <summary>Adds/updates a model and several assets (<c>import</c>) in <paramref name="manifest"/> in one atomic write; returns true when the file was created.</summary>
+    internal static bool WriteInto(string manifest, JsonObject? model, IReadOnlyList<JsonObject> assets)
     {
         if (!File.Exists(manifest))
         {
-            if (model is null || asset is null)
+            if (model is null || assets.Count == 0)
             {
                 throw new CliException(Diagnostics.FileNotReadable, $"{manifest}: file not found");
             }
 
-            JsonObject document = ManifestFragment.Document(model, asset);
+            JsonObject document = ManifestFragment.Document(model, assets[0]);
+            foreach (JsonObject more in assets.Skip(1))
+            {
+                document["assets"]!.AsArray().Add(more);
+            }
+
             // Editors load a schema beside the manifest offline; the schema's $id URL is an identifier nothing serves.
             SchemaCopy.EnsureBeside(manifest);
             document.Insert(0, "$schema", SchemaCopy.Reference);
@@ -136,7 +144,11 @@ internal static class ExtractCommand
         byte[] updated;
         try
         {
-            updated = ManifestEditor.Upsert(original, model, asset);
+            updated = ManifestEditor.Upsert(original, model, null);
+            foreach (JsonObject asset in assets)
+            {
+                updated = ManifestEditor.Upsert(updated, null, asset);
+            }
         }
         catch (FormatException e)
         {

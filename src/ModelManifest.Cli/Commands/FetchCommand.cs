@@ -19,9 +19,10 @@ internal static class FetchCommand
     {
         var models = new Argument<string[]>("models") { Description = "Model ids, or id@version; all models when omitted.", Arity = ArgumentArity.ZeroOrMore };
         var manifests = new Option<string[]>("--manifest", "-m") { Description = $"Manifest files or folders (searched for {ManifestFiles.Pattern}).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var sources = new Option<string[]>("--source", "-s") { Description = "Folder, file:// or http(s) base URL to fetch from, in priority order (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var sources = new Option<string[]>("--source", "-s") { Description = "Folder, file://, http(s) base URL or hf://namespace/repo[@revision] to fetch from, in priority order (repeatable).", AllowMultipleArgumentsPerToken = true };
         var cacheRoot = new Option<string?>("--cache") { Description = "Cache folder (default: MODELMANIFEST_CACHE, XDG_CACHE_HOME/modelmanifest or ~/.cache/modelmanifest)." };
-        var offline = new Option<bool>("--offline") { Description = "Open no connection: only the cache and folder sources." };
+        var offline = new Option<bool>("--offline") { Description = "Open no connection: only the cache and folder sources (also MODELMANIFEST_OFFLINE=1 or HF_HUB_OFFLINE=1)." };
+        var noLocalCaches = new Option<bool>("--no-local-caches") { Description = $"Do not look in the Hugging Face cache and Ollama's store first (also {LocalCaches.EnvironmentVariable}=0)." };
         var token = new Option<string?>("--token-env") { Description = "Environment variable holding a bearer token for the http sources." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var concurrentAssets = new Option<int>("--max-concurrent-assets")
@@ -36,11 +37,11 @@ internal static class FetchCommand
         };
         var command = new Command("fetch", "Fetch the assets of models into the shared cache through prioritized sources.")
         {
-            models, manifests, sources, cacheRoot, offline, token, json, concurrentAssets, connections,
+            models, manifests, sources, cacheRoot, offline, noLocalCaches, token, json, concurrentAssets, connections,
         };
         command.SetAction(parse => CommandHost.Run(parse, host => Run(host,
             parse.GetValue(models) ?? [], parse.GetValue(manifests) ?? [], parse.GetValue(sources) ?? [],
-            parse.GetValue(cacheRoot), parse.GetValue(offline), parse.GetValue(token), parse.GetValue(json),
+            parse.GetValue(cacheRoot), parse.GetValue(offline), !parse.GetValue(noLocalCaches) && LocalCaches.IsEnabledByEnvironment, parse.GetValue(token), parse.GetValue(json),
             new TransferOptions
             {
                 MaxConcurrentAssets = AtLeastOne(parse.GetValue(concurrentAssets), "--max-concurrent-assets"),
@@ -53,7 +54,7 @@ internal static class FetchCommand
         ? value
         : throw new CliException(Diagnostics.InvalidOptions, $"{option} {value.ToString(CultureInfo.InvariantCulture)} is not allowed; write a whole number of at least 1");
 
-    private static int Run(CommandHost host, string[] wanted, string[] manifestPaths, string[] sourceSpecs, string? cacheRoot, bool offline, string? tokenVariable, bool asJson, TransferOptions transfer)
+    private static int Run(CommandHost host, string[] wanted, string[] manifestPaths, string[] sourceSpecs, string? cacheRoot, bool offline, bool localCaches, string? tokenVariable, bool asJson, TransferOptions transfer)
     {
         ValidateSources(sourceSpecs);
         ManifestSnapshot snapshot = LoadManifests(host, manifestPaths);
@@ -61,9 +62,10 @@ internal static class FetchCommand
         var assets = selected.SelectMany(m => snapshot.GetAssets(m)).DistinctBy(a => a.Sha256).ToList();
 
         var cache = cacheRoot is null ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(cacheRoot));
-        var options = new AssetManagerOptions { Transfer = transfer }; // its default honours MODELMANIFEST_OFFLINE; --offline can only add to it
+        var options = new AssetManagerOptions { Transfer = transfer }; // its default honours MODELMANIFEST_OFFLINE and HF_HUB_OFFLINE; --offline can only add to it
         options.Offline |= offline;
         var manager = new AssetManager(cache, options);
+        LocalCaches.AddTo(manager, localCaches);
         var disposables = new List<IDisposable>();
         try
         {

@@ -13,9 +13,9 @@ public sealed class AssetManagerOptions
     /// <summary>
     /// Hard offline switch: sources whose <see cref="IAssetSource.RequiresNetwork"/> is true are never asked, so no
     /// socket is opened; an asset that is neither cached nor local fails at once with <see cref="AssetDiagnosticIds.OfflineNotAvailable"/>.
-    /// Defaults to the <c>MODELMANIFEST_OFFLINE</c> environment variable.
+    /// Defaults to the <c>MODELMANIFEST_OFFLINE</c> environment variable, or the Hugging Face ecosystem's <c>HF_HUB_OFFLINE</c>.
     /// </summary>
-    public bool Offline { get; set; } = Environment.GetEnvironmentVariable(OfflineEnvironmentVariable) is "1" or "true" or "TRUE" or "True";
+    public bool Offline { get; set; } = IsOfflineByEnvironment();
 
     /// <summary>How many consecutive failed attempts without progress a source gets before the next source is tried.</summary>
     public int MaxResumeAttempts { get; set; } = 5;
@@ -50,6 +50,13 @@ public sealed class AssetManagerOptions
     /// <c>ModelManifest.Assets</c> meter. Names are in docs/telemetry.md.
     /// </summary>
     public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>
+    /// The one place the offline environment variables are read: <c>MODELMANIFEST_OFFLINE</c> (1 or true) and
+    /// <c>HF_HUB_OFFLINE</c> (1, true, yes or on, as <c>huggingface_hub</c> reads it). The build's targets read the same two.
+    /// </summary>
+    internal static bool IsOfflineByEnvironment() =>
+        Environment.GetEnvironmentVariable(OfflineEnvironmentVariable) is "1" or "true" or "TRUE" or "True" || HuggingFaceEnvironment.IsOffline;
 
     /// <summary>The engine's one-line messages, written to <see cref="Logger"/> at information level.</summary>
     internal Action<string> Log => message => Logger.LogInformation("{Message}", message);

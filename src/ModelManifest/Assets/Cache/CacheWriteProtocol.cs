@@ -75,6 +75,39 @@ internal sealed class CacheWriteProtocol
     }
 
     /// <summary>
+    /// Links a file another tool keeps (its own cache) in as a private file of the digest, to be verified and committed
+    /// like a download: a reflink (an independent copy-on-write clone) where the volume can clone, else a hardlink (the
+    /// same inode: committing makes it read-only). <see langword="null"/> when neither works here (another volume,
+    /// another user's file, the file gone): the caller then copies the bytes instead.
+    /// </summary>
+    public DownloadFile? TryLink(string sha256, string existing)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_layout.BlobPath(sha256))!);
+        var path = _layout.NewPrivateTempPath(sha256);
+        try
+        {
+            if (NativeFileSystem.TryReflink(existing, path) is not null && NativeFileSystem.TryHardlink(existing, path) is not null)
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            NoFollowFile.Delete(path);
+            return null;
+        }
+
+        var handle = NoFollowFile.OpenOwned(path, write: true, out _);
+        if (handle is null)
+        {
+            NoFollowFile.Delete(path);
+            return null;
+        }
+
+        return new DownloadFile(path, new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0));
+    }
+
+    /// <summary>
     /// Gives up a private file: with <paramref name="keep"/>, a non-empty prefix becomes the digest's partial file so the
     /// next attempt resumes it; otherwise (or when it is empty, or a partial file is already there) it is deleted.
     /// </summary>

@@ -28,6 +28,11 @@ internal sealed class CacheWriter
     public async Task<string> WriteAsync(AssetInfo asset, IAssetSource source, bool usePartial, Action<long> progress, CancellationToken cancellationToken)
     {
         var protocol = _cache.Protocol;
+        if (source is ILocalFileAssetSource local && await TryLinkAsync(asset, local, progress, cancellationToken).ConfigureAwait(false) is { } linked)
+        {
+            return linked;
+        }
+
         while (true)
         {
             // Always write a file only this process names; continuing a partial download means renaming it to such a name
@@ -68,6 +73,42 @@ internal sealed class CacheWriter
 
             throw new AssetSourceException(AssetDiagnosticIds.HashMismatch, $"delivered bytes with sha256 {actual}, expected {asset.Sha256}; nothing was cached.");
         }
+    }
+
+    /// <summary>
+    /// A file already on this machine (another tool's cache): linked in, hashed through the link, published only when it
+    /// is the asset — a damaged blob is dropped and never served. <see langword="null"/> when it cannot be linked here
+    /// (the bytes are then copied through the source's stream, and verified the same way).
+    /// </summary>
+    private async Task<string?> TryLinkAsync(AssetInfo asset, ILocalFileAssetSource source, Action<long> progress, CancellationToken cancellationToken)
+    {
+        if (source.GetLocalPath(asset) is not { } path || _cache.Protocol.TryLink(asset.Sha256, path) is not { } file)
+        {
+            return null;
+        }
+
+        string actual;
+        try
+        {
+            actual = file.Stream.Length == asset.Size
+                ? await Sha256File.ComputeAsync(file.Stream.SafeFileHandle, cancellationToken).ConfigureAwait(false)
+                : $"(a file of {file.Stream.Length} bytes)";
+        }
+        catch
+        {
+            _cache.Protocol.Release(file, asset.Sha256, keep: false);
+            throw;
+        }
+
+        if (actual != asset.Sha256)
+        {
+            _cache.Protocol.Release(file, asset.Sha256, keep: false);
+            throw new AssetSourceException(AssetDiagnosticIds.HashMismatch, $"its file {path} has sha256 {actual}, expected {asset.Sha256}; it was not used.");
+        }
+
+        progress(asset.Size);
+        _options.Log?.Invoke($"{asset.Key}: linked from {source.Name} after verifying its sha256.");
+        return _cache.Protocol.Commit(file, asset.Sha256);
     }
 
     /// <summary>Split over several connections when the source serves ranges and the asset is large; otherwise (or when the source turns out not to) one stream.</summary>

@@ -52,7 +52,7 @@ internal static partial class AssetSourceFactory
     };
 
     /// <summary>The forms a location may take, for error messages.</summary>
-    internal const string SupportedForms = "a folder path, file:///folder, http://host/path, https://host/path, s3://bucket/prefix, azblob://account/container/prefix, oci://host[:port]/repository[:tag|@digest], hf://namespace/repository[@revision] or a registry URL (Kind=registry)";
+    internal const string SupportedForms = "a folder path, file:///folder, http://host/path, https://host/path, s3://bucket/prefix, azblob://account/container/prefix, oci://host[:port]/repository[:tag|@digest], hf://namespace/repository[@revision], a registry URL (Kind=registry), hf-cache:// or ollama-store://";
 
     /// <summary>Builds the source a location names.</summary>
     /// <param name="location">A folder path or a URL of a supported scheme.</param>

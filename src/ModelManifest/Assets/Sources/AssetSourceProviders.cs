@@ -20,19 +20,21 @@ public static class AssetSourceProviders
         ["azblob"] = "ModelManifest.Sources.Azure",
     };
 
+    /// <summary>Kinds the core serves itself (they need nothing beyond HttpClient and the file system).</summary>
+    private static readonly IAssetSourceProvider[] s_builtIn =
+    [
+        new OciAssetSourceProvider(),
+        new HuggingFaceSourceProvider(),
+        new LocalCacheSourceProvider(),
+    ];
+
     private static readonly object s_gate = new();
     private static readonly Dictionary<string, IAssetSourceProvider> s_providers = new(StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> s_loadedAssemblies = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Kinds of the core library (HttpClient only, no extra dependency), registered before any lookup.</summary>
-    private static readonly IAssetSourceProvider[] s_builtIn =
-    [
-        new OciAssetSourceProvider(),
-    ];
-
     static AssetSourceProviders()
     {
-        foreach (var provider in s_builtIn)
+        foreach (IAssetSourceProvider provider in s_builtIn)
         {
             Register(provider);
         }
