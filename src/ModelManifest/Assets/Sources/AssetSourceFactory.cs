@@ -52,7 +52,7 @@ internal static partial class AssetSourceFactory
     };
 
     /// <summary>The forms a location may take, for error messages.</summary>
-    internal const string SupportedForms = "a folder path, file:///folder, http://host/path or https://host/path";
+    internal const string SupportedForms = "a folder path, file:///folder, http://host/path or https://host/path, registry+https://host/ (or Kind=registry)";
 
     /// <summary>Builds the source a location names.</summary>
     /// <param name="location">A folder path or a URL of a supported scheme.</param>

@@ -20,9 +20,23 @@ public static class AssetSourceProviders
         ["azblob"] = "ModelManifest.Sources.Azure",
     };
 
+    /// <summary>Kinds built into this assembly, registered before any other.</summary>
+    private static readonly IAssetSourceProvider[] s_builtIn =
+    [
+        new RegistryAssetSourceProvider(),
+    ];
+
     private static readonly object s_gate = new();
     private static readonly Dictionary<string, IAssetSourceProvider> s_providers = new(StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> s_loadedAssemblies = new(StringComparer.OrdinalIgnoreCase);
+
+    static AssetSourceProviders()
+    {
+        foreach (var provider in s_builtIn)
+        {
+            Register(provider);
+        }
+    }
 
     /// <summary>Adds (or replaces) the provider of each of <paramref name="provider"/>'s schemes.</summary>
     public static void Register(IAssetSourceProvider provider)
