@@ -114,8 +114,8 @@ internal static class ExtractCommand
         }
     }
 
-    /// <summary>Adds/updates the entries in <paramref name="manifest"/>; returns true when the file was created.</summary>
-    internal static bool WriteInto(string manifest, JsonObject? model, JsonObject? asset)
+    /// <summary>Adds/updates the entries in <paramref name="manifest"/> (and <paramref name="moreAssets"/>, for <c>pull</c>); returns true when the file was created.</summary>
+    internal static bool WriteInto(string manifest, JsonObject? model, JsonObject? asset, IReadOnlyList<JsonObject>? moreAssets = null)
     {
         if (!File.Exists(manifest))
         {
@@ -125,6 +125,11 @@ internal static class ExtractCommand
             }
 
             JsonObject document = ManifestFragment.Document(model, asset);
+            foreach (JsonObject more in moreAssets ?? [])
+            {
+                document["assets"]!.AsArray().Add(more.DeepClone());
+            }
+
             document.Insert(0, "$schema", "https://modelmanifest.build/schema/1.1/model-manifest.schema.json");
             Write(manifest, System.Text.Encoding.UTF8.GetBytes(document.ToJsonString(Json.Indented) + "\n"));
             return true;
@@ -135,6 +140,10 @@ internal static class ExtractCommand
         try
         {
             updated = ManifestEditor.Upsert(original, model, asset);
+            foreach (JsonObject more in moreAssets ?? [])
+            {
+                updated = ManifestEditor.Upsert(updated, null, more);
+            }
         }
         catch (FormatException e)
         {
