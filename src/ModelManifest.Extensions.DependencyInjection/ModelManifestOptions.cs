@@ -69,5 +69,5 @@ public sealed class ModelManifestOptions
     }
 
     /// <summary>The schema version of the catalog's in-memory document: the snapshot is already validated and merged.</summary>
-    private const string CatalogSchemaVersion = "1.1";
+    private const string CatalogSchemaVersion = ManifestWriter.CurrentSchemaVersion;
 }
