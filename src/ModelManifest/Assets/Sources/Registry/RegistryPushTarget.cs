@@ -75,7 +75,10 @@ internal sealed class RegistryPushTarget : IAssetPushTarget, IDisposable
         Uri version = _client.Endpoint.Version(push.ModelId, push.Version);
         using (var response = await SendWithRetriesAsync(HttpMethod.Put, version, () => new StringContent(manifest, System.Text.Encoding.UTF8, "application/json"), cancellationToken).ConfigureAwait(false))
         {
-            await _client.ReadJsonAsync(response, cancellationToken).ConfigureAwait(false); // 201 published, 200 identical; else the problem
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await _client.ProblemAsync(response, cancellationToken).ConfigureAwait(false); // 201 published, 200 identical
+            }
         }
 
         return new ModelPushResult(uploaded, push.Assets.Count - uploaded, Redactor.Url(version));
@@ -111,7 +114,7 @@ internal sealed class RegistryPushTarget : IAssetPushTarget, IDisposable
         else
         {
             using var put = await SendWithRetriesAsync(HttpMethod.Put, _client.Endpoint.Blob(asset.Sha256),
-                () => new FileRangeContent(blob.FilePath, 0, asset.Size, Report), cancellationToken).ConfigureAwait(false);
+                () => new FileRangeContent(blob.FilePath, 0, asset.Size, Report), cancellationToken, AskToContinue).ConfigureAwait(false);
             if (!put.IsSuccessStatusCode)
             {
                 throw await _client.ProblemAsync(put, cancellationToken).ConfigureAwait(false);
@@ -143,7 +146,7 @@ internal sealed class RegistryPushTarget : IAssetPushTarget, IDisposable
                     var chunk = new FileRangeContent(blob.FilePath, start, length, sent => report(start + sent));
                     chunk.Headers.ContentRange = new ContentRangeHeaderValue(start, start + length - 1, asset.Size);
                     return chunk;
-                }, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken, AskToContinue).ConfigureAwait(false);
             }
             catch (AssetException e) when (e.Code == AssetDiagnosticIds.TransportError && failures < MaxRetries)
             {
@@ -200,14 +203,15 @@ internal sealed class RegistryPushTarget : IAssetPushTarget, IDisposable
             : null;
 
     /// <summary>Sends a request, retrying connection failures and transient statuses; the last answer is returned as is.</summary>
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpMethod method, Uri url, Func<HttpContent>? content, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpMethod method, Uri url, Func<HttpContent>? content, CancellationToken cancellationToken,
+        Action<HttpRequestMessage>? configure = null)
     {
         for (int attempt = 0; ; attempt++)
         {
             HttpResponseMessage response;
             try
             {
-                response = await _client.SendAsync(method, url, content, cancellationToken).ConfigureAwait(false);
+                response = await _client.SendAsync(method, url, content, cancellationToken, configure).ConfigureAwait(false);
             }
             catch (AssetException e) when (e.Code == AssetDiagnosticIds.TransportError && attempt < MaxRetries)
             {
@@ -224,6 +228,12 @@ internal sealed class RegistryPushTarget : IAssetPushTarget, IDisposable
             await RetryDelayAsync(attempt + 1, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// <c>Expect: 100-continue</c> on uploads: a registry that refuses one (no token, wrong scope, blob too large) says so
+    /// before the body is sent, instead of the client sending gigabytes into a connection that is being closed.
+    /// </summary>
+    private static void AskToContinue(HttpRequestMessage request) => request.Headers.ExpectContinue = true;
 
     private static bool IsTransient(HttpStatusCode status) => (int)status is 408 or 429 or >= 500;
 
