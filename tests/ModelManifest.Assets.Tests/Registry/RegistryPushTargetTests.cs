@@ -47,6 +47,39 @@ public sealed class RegistryPushTargetTests : RegistryTestBase
     }
 
     [Fact]
+    public async Task By_default_a_large_blob_goes_in_one_resumable_request_for_the_rest()
+    {
+        var content = TestContent.Bytes((33 << 20) + 5, 919); // more than any sensible fixed chunk
+        string sha = TestContent.Sha256(content);
+        Registry.Uploads[sha] = content[..1200];
+        using var target = new RegistryPushTarget(EndpointOf(Registry.BaseUrl), null) { ChunkedUploadThreshold = 1000 };
+
+        await target.PushAsync(Push("rest", "1.0.0", (LocalAsset("rest", content), content)), null, CancellationToken.None);
+
+        Assert.Equal(content, Registry.Blobs[sha]);
+        Assert.Equal([$"bytes 1200-{content.Length - 1}/{content.Length}"], Registry.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange));
+    }
+
+    [Theory]
+    [InlineData("1048576", null)]
+    [InlineData("1000", "UploadChunkSize '1000'")]
+    [InlineData("64M", "UploadChunkSize '64M'")]
+    public void The_upload_chunk_size_setting_is_a_whole_number_of_bytes_of_at_least_1_MiB(string value, string? error)
+    {
+        var settings = new Dictionary<string, string> { ["UploadChunkSize"] = value };
+        if (error is null)
+        {
+            using var target = (RegistryPushTarget)AssetSourceFactory.CreatePushTarget(Location, settings);
+            Assert.Equal(1048576, target.ChunkSize);
+            return;
+        }
+
+        var e = Assert.Throws<AssetException>(() => AssetSourceFactory.CreatePushTarget(Location, settings));
+        Assert.Equal(AssetDiagnosticIds.InvalidSourceLocation, e.Code);
+        Assert.Contains(error, e.Message);
+    }
+
+    [Fact]
     public async Task A_failed_chunk_is_sent_again_from_the_registry_offset()
     {
         var content = TestContent.Bytes(2500, 914);
