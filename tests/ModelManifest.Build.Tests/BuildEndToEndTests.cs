@@ -147,6 +147,33 @@ public sealed class BuildEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Sources_declared_in_a_library_flow_through_every_reference_to_the_app_and_are_recorded_for_its_runtime()
+    {
+        // lib declares the manifest and its sources (a folder relative to lib, and the HTTP server); mid and app declare
+        // nothing but a reference. A cold cache must still resolve, from lib's folder, not a folder next to the app.
+        var library = new ConsumerProject(_packages, _root, "lib", _cache, outputType: "Library",
+                extraItems: $"""<ModelAssetSource Include="shared-models" Priority="10" /><ModelAssetSource Include="{_server.BaseUrl}" Priority="100" />""")
+            .WithManifest("demo.models.json", SampleAsset.Manifest(_weights, _tokenizer));
+        _weights.WriteTo(Path.Combine(library.Directory, "shared-models"));
+        File.WriteAllText(Path.Combine(library.Directory, "Library.cs"), "namespace Lib; public static class Marker { }");
+        var middle = new ConsumerProject(_packages, _root, "mid", _cache, outputType: "Library", extraItems: """<ProjectReference Include="../lib/lib.csproj" />""");
+        File.WriteAllText(Path.Combine(middle.Directory, "Middle.cs"), "namespace Mid; public static class Marker { }");
+        var app = new ConsumerProject(_packages, _root, "app", _cache, extraItems: """<ProjectReference Include="../mid/mid.csproj" />""").WithAssetPrintingProgram();
+
+        var build = app.Build();
+
+        AssertSucceeded(build);
+        Assert.Contains($"from directory:{Path.Combine(library.Directory, "shared-models")}", build.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning MM1110", build.Output, StringComparison.Ordinal);
+        string recorded = File.ReadAllText(Path.Combine(app.OutputDirectory, "modelmanifest.sources.json"));
+        Assert.Contains(System.Text.Json.JsonEncodedText.Encode(Path.Combine(library.Directory, "shared-models")).ToString(), recorded, StringComparison.Ordinal);
+        Assert.Contains(_server.BaseUrl.ToString(), recorded, StringComparison.Ordinal);
+        var run = ConsumerProject.RunApp(Path.Combine(app.OutputDirectory, "app.dll"));
+        AssertSucceeded(run);
+        Assert.Contains($"asset tokenizer models/tokenizer.json {_tokenizer.Sha256}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_manifest_fails_the_build_at_its_line_and_column()
     {
         var app = App().WithManifest("demo.models.json", SampleAsset.Manifest(_weights).Replace(_weights.Sha256, "xyz", StringComparison.Ordinal));

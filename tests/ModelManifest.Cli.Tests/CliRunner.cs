@@ -20,10 +20,14 @@ internal static class CliRunner
 
     public static Result Run(params string[] args) => RunWithEnvironment(null, args);
 
-    public static Result RunWithEnvironment(IDictionary<string, string>? environment, params string[] args)
+    public static Result RunWithEnvironment(IDictionary<string, string>? environment, params string[] args) => RunIn(null, environment, args);
+
+    /// <summary>Runs the tool in <paramref name="workingDirectory"/> (commands such as init work on the current directory).</summary>
+    public static Result RunIn(string? workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -184,6 +184,9 @@ public sealed class ExtractIntoTests
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.StartsWith("created", r.StdOut);
         SchemaValidation.AssertValid(File.ReadAllText(manifest));
+        // An editor can load the schema it names, offline: a copy beside it, not a URL that nothing serves.
+        Assert.Equal("./model-manifest.schema.json", JsonNode.Parse(File.ReadAllText(manifest))!["$schema"]!.GetValue<string>());
+        Assert.Equal(File.ReadAllText(Path.Combine(SchemaValidation.RepositoryRoot(), "schema", "model-manifest.schema.json")), File.ReadAllText(dir.File("model-manifest.schema.json")));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create()
     {
+        yield return InitCommand.Create();
         yield return ValidateCommand.Create();
         yield return ExtractCommand.Create();
         yield return VerifyCommand.Create();

@@ -130,7 +130,9 @@ internal static class ExtractCommand
                 document["assets"]!.AsArray().Add(more.DeepClone());
             }
 
-            document.Insert(0, "$schema", "https://modelmanifest.build/schema/1.1/model-manifest.schema.json");
+            // Editors load a schema beside the manifest offline; the schema's $id URL is an identifier nothing serves.
+            SchemaCopy.EnsureBeside(manifest);
+            document.Insert(0, "$schema", SchemaCopy.Reference);
             Write(manifest, System.Text.Encoding.UTF8.GetBytes(document.ToJsonString(Json.Indented) + "\n"));
             return true;
         }

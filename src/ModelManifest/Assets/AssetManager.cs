@@ -287,10 +287,19 @@ public sealed class AssetManager
         throw NotProvided(asset, attempts);
     }
 
+    /// <summary>Where sources are declared, for the errors of a manager that has none to fetch from.</summary>
+    private const string DeclareSourcesHint =
+        "Declare a source where it is needed: a <ModelAssetSource Include=\"…\" /> item in the app or in a library it references (the build records them for the app's runtime), --source on the CLI, or at run time ModelManifestOptions.AddSource or the ModelManifest:HttpSources configuration section (see docs/sources.md)";
+
     private AssetException NotProvided(AssetInfo asset, List<SourceAttempt> attempts)
     {
         var code = IsOffline ? AssetDiagnosticIds.OfflineNotAvailable : attempts.Count == 0 ? AssetDiagnosticIds.NoSources : AssetDiagnosticIds.NotFoundInAnySource;
-        var why = IsOffline ? "is not cached and no local source has it (offline mode)" : attempts.Count == 0 ? "cannot be fetched: no sources are registered" : "could not be provided by any source";
+        var why = IsOffline ? "is not cached and no local source has it (offline mode)" : attempts.Count == 0 ? "cannot be fetched: no sources are registered. " + DeclareSourcesHint : "could not be provided by any source";
+        if (code == AssetDiagnosticIds.NotFoundInAnySource && !Sources.Any(s => s.RequiresNetwork))
+        {
+            why += ". Only local sources were asked. " + DeclareSourcesHint; // a cold cache with nothing to fetch from
+        }
+
         return new AssetException(code, $"Asset '{asset.Key}' ({asset.FileName}, {asset.Size} bytes, sha256 {asset.Sha256}) {why}.", asset.Key, attempts.ToArray());
     }
 
