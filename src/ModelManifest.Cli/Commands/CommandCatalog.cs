@@ -19,5 +19,11 @@ internal static class CommandCatalog
         yield return FetchCommand.Create();
         yield return PushCommand.Create();
         yield return CacheCommand.Create();
+        yield return PullCommand.Create();
+        yield return RegisterCommand.Create();
+        yield return AliasCommand.Create();
+        yield return TokenCommand.Create();
+        yield return ListCommand.Create();
+        yield return ShowCommand.Create();
     }
 }

@@ -130,7 +130,7 @@ internal static class ExtractCommand
             JsonObject document = ManifestFragment.Document(model, assets[0]);
             foreach (JsonObject more in assets.Skip(1))
             {
-                document["assets"]!.AsArray().Add(more);
+                document["assets"]!.AsArray().Add(more.DeepClone());
             }
 
             // Editors load a schema beside the manifest offline; the schema's $id URL is an identifier nothing serves.

@@ -60,6 +60,9 @@ internal static class Diagnostics
     /// <summary>cache verify: a cached blob's bytes no longer match its sha256 (it was removed).</summary>
     public const string CorruptBlob = "MM2503";
 
+    /// <summary>pull --into: an asset entry of the manifest (same id and tag) has other bytes and another model version uses it.</summary>
+    public const string PulledAssetConflict = "MM2701";
+
     /// <summary>validate: the reference validator (NJsonSchema) failed on a file, so the cross-check could not judge it.</summary>
     public const string CrossCheckFailed = "MM2601";
 }

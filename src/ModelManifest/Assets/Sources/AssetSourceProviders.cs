@@ -26,6 +26,7 @@ public static class AssetSourceProviders
         new OciAssetSourceProvider(),
         new HuggingFaceSourceProvider(),
         new LocalCacheSourceProvider(),
+        new RegistryAssetSourceProvider(),
     ];
 
     private static readonly object s_gate = new();
