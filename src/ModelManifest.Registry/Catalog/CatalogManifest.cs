@@ -10,7 +10,7 @@ internal sealed record RenderedManifest(byte[] Utf8, string ETag);
 /// <summary>
 /// The catalog (or a filtered part) as ONE model manifest document, the same contract the generator and
 /// <c>HttpManifestSource</c> read. Every asset's <c>urls</c> is the registry's blob URL. Assets shared by versions
-/// appear once; when two versions use one asset key with different bytes, the older copies get the version as tag
+/// appear once; when two versions use one asset key with different bytes, the older copies get a tag naming their bytes
 /// (and their model entries point at it), so the document stays valid.
 /// </summary>
 internal static class CatalogManifest
@@ -40,11 +40,12 @@ internal static class CatalogManifest
                             continue;
                         }
 
-                        string newTag = Retag(tag, version.Version);
+                        string newTag = Retag(tag, sha);
                         Repoint(modelNode, id, tag, newTag);
                         tag = newTag;
                         if (emitted.ContainsKey((id, tag)))
                         {
+                            // The same bytes were retagged the same way for another version: share that entry.
                             continue;
                         }
                     }
@@ -70,7 +71,8 @@ internal static class CatalogManifest
         return new RenderedManifest(utf8, etag);
     }
 
-    private static string Retag(string? tag, string version) => tag is null ? "v" + version : $"{tag}-v{version}";
+    /// <summary>A tag that names the bytes: unique per (key, content), stable across revisions.</summary>
+    private static string Retag(string? tag, string sha256) => tag is null ? "sha256-" + sha256[..16] : $"{tag}-sha256-{sha256[..16]}";
 
     private static void Repoint(JsonObject model, string id, string? tag, string newTag)
     {

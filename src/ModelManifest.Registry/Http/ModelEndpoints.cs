@@ -58,7 +58,7 @@ internal static class ModelEndpoints
         PublishResult result = await publisher.PublishAsync(id, version, body, context.RequestAborted);
         JsonObject response = VersionBody(new CatalogVersion(result.Version));
         return result.Kind == PublishKind.Created
-            ? Results.Text(response.ToJsonString(), "application/json", statusCode: StatusCodes.Status201Created)
+            ? Json(response, StatusCodes.Status201Created)
             : Json(response);
     }
 
@@ -115,7 +115,7 @@ internal static class ModelEndpoints
         return body;
     }
 
-    public static IResult Json(JsonNode body, int status = StatusCodes.Status200OK) => Results.Text(body.ToJsonString(), "application/json", statusCode: status);
+    public static IResult Json(JsonNode body, int status = StatusCodes.Status200OK) => Results.Text(body.ToJsonString(JsonOptions.Compact), "application/json", statusCode: status);
 
     private sealed record StageBody(string? Stage);
 }

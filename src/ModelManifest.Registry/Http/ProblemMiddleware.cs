@@ -101,7 +101,11 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
 /// <summary>The JSON settings of every body the registry writes and reads.</summary>
 internal static class JsonOptions
 {
-    public static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web);
+    /// <summary>Responses: camelCase; quotes and apostrophes in details stay readable (bodies are JSON, never HTML).</summary>
+    public static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Request bodies: camelCase, unknown fields refused (a typo is an error, not a silent default).</summary>
     public static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
