@@ -34,17 +34,21 @@ mkdir -p "$WORK/static"
 head -c "$BYTES" /dev/urandom >"$WORK/static/blob.bin"
 SHA=$(sha256sum "$WORK/static/blob.bin" | cut -c1-64)
 
-# A PUT sink: reads and discards the body (the loopback upload rate curl -T reaches without storing anything).
+# A PUT sink: reads the body and discards it (the loopback rate of curl -T, nothing stored), or with ?store writes it
+# to a file and fsyncs it (what any server that keeps the upload durably pays for this disk).
 SINK_PORT=$(free_port)
-python3 - "$SINK_PORT" >/dev/null 2>&1 <<'PY' &
-import http.server, sys
+python3 - "$SINK_PORT" "$WORK/sink.bin" >/dev/null 2>&1 <<'PY' &
+import http.server, os, sys
 class Sink(http.server.BaseHTTPRequestHandler):
     def do_PUT(self):
         left = int(self.headers["Content-Length"])
+        out = open(sys.argv[2], "wb") if self.path.endswith("?store") else None
         while left > 0:
             chunk = self.rfile.read(min(left, 1 << 20))
             if not chunk: break
+            if out: out.write(chunk)
             left -= len(chunk)
+        if out: out.flush(); os.fsync(out.fileno()); out.close(); os.remove(sys.argv[2])
         self.send_response(201); self.send_header("Content-Length", "0"); self.end_headers()
     def do_GET(self):
         self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
@@ -54,8 +58,11 @@ PY
 PIDS+=($!)
 wait_port "$SINK_PORT"
 SINK_RATE=$(curl -s -o /dev/null -T "$WORK/static/blob.bin" -w '%{speed_upload}' "http://127.0.0.1:$SINK_PORT/blob.bin")
+STORE_RATE=$(curl -s -o /dev/null -T "$WORK/static/blob.bin" -w '%{speed_upload}' "http://127.0.0.1:$SINK_PORT/blob.bin?store")
 PUSH_RATE=$(curl -s -o /dev/null -T "$WORK/static/blob.bin" -H "Authorization: Bearer $TOKEN" -w '%{speed_upload}' "$REG/v1/blobs/sha256/$SHA")
-echo "push:  registry PUT (hash + fsync + verify) $(mibs "$PUSH_RATE")   curl -T to a discarding sink $(mibs "$SINK_RATE")   ratio $(python3 -c "print(f'{$PUSH_RATE/$SINK_RATE:.2f}')")"
+echo "push:  registry PUT (hash + fsync + verify) $(mibs "$PUSH_RATE")"
+echo "       curl -T to a storing sink (write + fsync) $(mibs "$STORE_RATE")   ratio $(python3 -c "print(f'{$PUSH_RATE/$STORE_RATE:.2f}')")"
+echo "       curl -T to a discarding sink $(mibs "$SINK_RATE")   ratio $(python3 -c "print(f'{$PUSH_RATE/$SINK_RATE:.2f}')")"
 
 HTTP_PORT=$(free_port)
 (cd "$WORK/static" && exec python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 >/dev/null 2>&1) &
@@ -99,7 +106,7 @@ echo "== 200 concurrent If-None-Match clients on the manifest document"
 ETAG=$(curl -s -D - -o /dev/null "$REG/v1/manifest" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
 if command -v wrk >/dev/null; then
   wrk -t2 -c200 -d15s --latency -H "If-None-Match: $ETAG" "$REG/v1/manifest" | grep -E 'Requests/sec|99%|Non-2xx|Socket errors' || true
-  echo "(304 answers count as Non-2xx above: every one is a 304)"
+  echo "(each answer is a 304: $(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $ETAG" "$REG/v1/manifest") for one of them)"
 else
   echo "wrk not installed (apt-get install -y wrk): skipped"
 fi
