@@ -34,6 +34,11 @@ internal static partial class BlobEndpoints
         var etag = new EntityTagHeaderValue($"\"{sha256}\"");
         if (location.FilePath is { } path)
         {
+            if (WholeBlobResult.Fits(context.Request))
+            {
+                return new WholeBlobResult(path, location.Size, etag.ToString());
+            }
+
             return Results.File(path, "application/octet-stream", enableRangeProcessing: true, entityTag: etag);
         }
 
