@@ -104,9 +104,10 @@ internal sealed class RegisterJobRunner(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: the job stays "downloading" with the bytes on disk; the next start (or another instance, once
-            // the lease ends) resumes it.
+            // Shutting down: the job stays "downloading" with the bytes on disk and without a lease, so the next start (or
+            // another instance) resumes it at once. A killed server cannot do this: its lease runs out instead.
             logger.LogInformation("Register job {JobId} parked at shutdown", job.Id);
+            await store.ReleaseJobAsync(job.Id, CancellationToken.None);
         }
         catch (RegistryException e)
         {

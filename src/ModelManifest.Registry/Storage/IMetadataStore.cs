@@ -53,6 +53,9 @@ internal interface IMetadataStore
     /// <summary>Records progress and extends the lease.</summary>
     Task UpdateJobProgressAsync(string id, long bytesDone, long? totalBytes, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
+    /// <summary>Gives a job back at shutdown (status kept, lease cleared): the next start, or another instance, takes it at once.</summary>
+    Task ReleaseJobAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>Ends a job: ready, or failed with a code and a one-line detail.</summary>
     Task FinishJobAsync(string id, string status, string? errorCode, string? errorDetail, CancellationToken cancellationToken);
 }

@@ -232,6 +232,12 @@ internal abstract class SqlMetadataStore : IMetadataStore
             ("b", bytesDone), ("t", totalBytes), ("lease", Format(leaseUntil)), ("now", Now()), ("id", id));
     }
 
+    public async Task ReleaseJobAsync(string id, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "UPDATE jobs SET lease_until = NULL, updated_at = @now WHERE id = @id AND status = 'downloading'", cancellationToken, ("now", Now()), ("id", id));
+    }
+
     public async Task FinishJobAsync(string id, string status, string? errorCode, string? errorDetail, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await OpenAsync(cancellationToken);
