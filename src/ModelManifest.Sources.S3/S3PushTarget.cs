@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Amazon.S3.Model;
-using Amazon.S3.Transfer;
 using ModelManifest.Assets;
 
 namespace ModelManifest.Sources.S3;
@@ -16,8 +14,7 @@ namespace ModelManifest.Sources.S3;
 /// <remarks>
 /// An object that already has the asset's size and sha256 metadata is skipped, so a second push uploads nothing. Nothing
 /// partial is ever visible: a PutObject appears whole or not at all, and a multipart upload only becomes an object when
-/// CompleteMultipartUpload succeeds (the transfer utility aborts it on failure, and a bucket lifecycle rule should
-/// clean up parts a killed process leaves behind).
+/// CompleteMultipartUpload succeeds (see <see cref="S3Upload"/>).
 /// </remarks>
 internal sealed class S3PushTarget : IAssetPushTarget, IDisposable
 {
@@ -49,7 +46,6 @@ internal sealed class S3PushTarget : IAssetPushTarget, IDisposable
         string? current = null;
         try
         {
-            using var transfer = new TransferUtility(_store.Client());
             foreach (var item in push.Assets)
             {
                 var asset = item.Asset;
@@ -62,21 +58,8 @@ internal sealed class S3PushTarget : IAssetPushTarget, IDisposable
                     continue;
                 }
 
-                var request = new TransferUtilityUploadRequest
-                {
-                    BucketName = _store.Settings.Bucket,
-                    Key = current,
-                    FilePath = item.FilePath,
-                    ContentType = "application/octet-stream",
-                };
-                request.Metadata.Add(S3Store.Sha256Metadata, asset.Sha256);
-                if (progress is not null)
-                {
-                    request.UploadProgressEvent += (_, e) => progress.Report(new AssetProgress(asset.Key, Name, e.TransferredBytes, asset.Size));
-                }
-
-                // Single PUT below the utility's threshold, multipart above it: either way the object appears only complete.
-                await transfer.UploadAsync(request, cancellationToken).ConfigureAwait(false);
+                Action<long>? report = progress is null ? null : done => progress.Report(new AssetProgress(asset.Key, Name, done, asset.Size));
+                await S3Upload.FileAsync(_store.Client(), _store.Settings.Bucket, current, item.FilePath, asset.Size, asset.Sha256, "application/octet-stream", report, cancellationToken).ConfigureAwait(false);
                 uploaded++;
             }
 
@@ -113,16 +96,7 @@ internal sealed class S3PushTarget : IAssetPushTarget, IDisposable
             return;
         }
 
-        using var body = new MemoryStream(bytes, writable: false);
-        var request = new PutObjectRequest
-        {
-            BucketName = _store.Settings.Bucket,
-            Key = key,
-            InputStream = body,
-            ContentType = "application/json",
-        };
-        request.Metadata.Add(S3Store.Sha256Metadata, sha256);
-        await _store.Client().PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        await S3Upload.BytesAsync(_store.Client(), _store.Settings.Bucket, key, bytes, sha256, "application/json", cancellationToken).ConfigureAwait(false);
     }
 
     private static bool IsKeySegment(string value) =>

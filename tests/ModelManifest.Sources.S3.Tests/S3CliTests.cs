@@ -27,12 +27,15 @@ public sealed class S3CliTests(S3Fixture s3) : IClassFixture<S3Fixture>, IDispos
     }
 
     [Fact]
-    public void A_wrong_secret_names_the_source_and_never_the_secret()
+    public void Refused_credentials_name_the_source_and_never_the_keys()
     {
+        // s3rver checks the key id, not the SigV4 signature: a wrong id is what it refuses.
+        const string KeyId = "AKIACLIWRONG4";
         const string Secret = "cli-wrong-secret-7Yx2";
         var asset = new SampleAsset("cli-guarded", "guarded.bin", 2_000, seed: 22);
         s3.Put(S3Fixture.Bucket, "cli/guarded.bin", asset.Bytes);
         var environment = Environment(s3.Server.ClientEnvironment);
+        environment["AWS_ACCESS_KEY_ID"] = KeyId;
         environment["AWS_SECRET_ACCESS_KEY"] = Secret;
 
         var result = Fetch(asset, "s3://models/cli", environment);
@@ -42,6 +45,7 @@ public sealed class S3CliTests(S3Fixture s3) : IClassFixture<S3Fixture>, IDispos
         Assert.Contains("s3://models/cli: MM1014 access to s3://models/cli/guarded.bin was refused", result.StdErr);
         AssertClean(result);
         Assert.DoesNotContain(Secret, result.StdOut + result.StdErr);
+        Assert.DoesNotContain(KeyId, result.StdOut + result.StdErr);
     }
 
     [Fact]

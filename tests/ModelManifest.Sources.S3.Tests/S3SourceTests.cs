@@ -6,6 +6,9 @@ namespace ModelManifest.Sources.S3.Tests;
 /// </summary>
 public sealed class S3SourceTests(S3Fixture s3) : IClassFixture<S3Fixture>, IDisposable
 {
+    // s3rver refuses an unknown access key id (403 InvalidAccessKeyId) but does not verify SigV4 signatures, so refused
+    // credentials are a wrong key id here; the secret beside it must not show either.
+    private const string WrongKeyId = "AKIAWRONGKEY7";
     private const string WrongSecret = "wrong-secret-Zq81vK3";
     private readonly TempDir _dir = new();
 
@@ -73,30 +76,22 @@ public sealed class S3SourceTests(S3Fixture s3) : IClassFixture<S3Fixture>, IDis
     }
 
     [Fact]
-    public async Task A_wrong_secret_is_a_clean_error_naming_the_source_and_never_the_secret()
+    public async Task Refused_credentials_are_a_clean_error_naming_the_source_and_never_the_keys()
     {
         var asset = new SampleAsset("guarded", "guarded.bin", 2_000, seed: 5);
         s3.Put(S3Fixture.Bucket, "guarded/guarded.bin", asset.Bytes);
-        string variable = "MM_S3_TEST_WRONG_" + Guid.NewGuid().ToString("N")[..8];
-        Environment.SetEnvironmentVariable(variable, WrongSecret);
-        try
-        {
-            var settings = s3.Settings(("SecretKeyEnvironmentVariable", variable));
-            var error = await Assert.ThrowsAsync<AssetException>(() => Manager().AddSource(AssetSourceFactory.Create("s3://models/guarded", settings)).GetAsync(Info(asset)));
+        using var keys = new WrongKeys();
 
-            Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, error.Code);
-            var attempt = Assert.Single(error.Attempts);
-            Assert.Equal("s3://models/guarded", attempt.SourceName);
-            Assert.Equal(AssetDiagnosticIds.InvalidCredential, attempt.Code);
-            Assert.Contains("refused", attempt.Message);
-            Assert.Contains($"the environment variables {s3.AccessKeyVariable} and {variable}", attempt.Message);
-            Assert.DoesNotContain(WrongSecret, error.Message);
-            Assert.DoesNotContain(S3Server.AccessKey, error.Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(variable, null);
-        }
+        var error = await Assert.ThrowsAsync<AssetException>(() => Manager().AddSource(AssetSourceFactory.Create("s3://models/guarded", keys.Settings(s3))).GetAsync(Info(asset)));
+
+        Assert.Equal(AssetDiagnosticIds.NotFoundInAnySource, error.Code);
+        var attempt = Assert.Single(error.Attempts);
+        Assert.Equal("s3://models/guarded", attempt.SourceName);
+        Assert.Equal(AssetDiagnosticIds.InvalidCredential, attempt.Code);
+        Assert.Contains("s3://models/guarded/guarded.bin was refused (HTTP 403", attempt.Message);
+        Assert.Contains($"the environment variables {keys.KeyVariable} and {keys.SecretVariable}", attempt.Message);
+        Assert.DoesNotContain(WrongSecret, error.ToString());
+        Assert.DoesNotContain(WrongKeyId, error.ToString());
     }
 
     [Fact]
@@ -250,25 +245,41 @@ public sealed class S3SourceTests(S3Fixture s3) : IClassFixture<S3Fixture>, IDis
     }
 
     [Fact]
-    public async Task A_push_with_a_wrong_secret_is_a_clean_error()
+    public async Task A_push_with_refused_credentials_is_a_clean_error()
     {
-        string variable = "MM_S3_TEST_WRONG_" + Guid.NewGuid().ToString("N")[..8];
-        Environment.SetEnvironmentVariable(variable, WrongSecret);
-        try
+        using var keys = new WrongKeys();
+        var asset = new SampleAsset("denied", "denied.bin", 1_000, seed: 13);
+        var push = new ModelPush { ModelId = "denied-model", Version = "1.0.0", Assets = [new ModelPushAsset(Info(asset), _dir.Write("denied.bin", asset.Bytes))] };
+        using var target = (IDisposable)AssetSourceFactory.CreatePushTarget("s3://mirror/denied", keys.Settings(s3));
+
+        var error = await Assert.ThrowsAsync<AssetException>(() => ((IAssetPushTarget)target).PushAsync(push, null, default));
+
+        Assert.Equal(AssetDiagnosticIds.InvalidCredential, error.Code);
+        Assert.Contains("Pushing model 'denied-model' 1.0.0 to s3://mirror/denied failed: access to s3://mirror/denied/sha256/", error.Message);
+        Assert.DoesNotContain(WrongSecret, error.ToString());
+        Assert.DoesNotContain(WrongKeyId, error.ToString());
+    }
+
+    /// <summary>A refused key id and a secret in environment variables of their own, named by the settings.</summary>
+    private sealed class WrongKeys : IDisposable
+    {
+        public WrongKeys()
         {
-            var asset = new SampleAsset("denied", "denied.bin", 1_000, seed: 13);
-            var push = new ModelPush { ModelId = "denied-model", Version = "1.0.0", Assets = [new ModelPushAsset(Info(asset), _dir.Write("denied.bin", asset.Bytes))] };
-            using var target = (IDisposable)AssetSourceFactory.CreatePushTarget("s3://mirror/denied", s3.Settings(("SecretKeyEnvironmentVariable", variable)));
-
-            var error = await Assert.ThrowsAsync<AssetException>(() => ((IAssetPushTarget)target).PushAsync(push, null, default));
-
-            Assert.Equal(AssetDiagnosticIds.InvalidCredential, error.Code);
-            Assert.Contains("s3://mirror/denied", error.Message);
-            Assert.DoesNotContain(WrongSecret, error.ToString());
+            Environment.SetEnvironmentVariable(KeyVariable, WrongKeyId);
+            Environment.SetEnvironmentVariable(SecretVariable, WrongSecret);
         }
-        finally
+
+        public string KeyVariable { get; } = "MM_S3_TEST_WRONG_KEY_" + Guid.NewGuid().ToString("N")[..8];
+
+        public string SecretVariable { get; } = "MM_S3_TEST_WRONG_SECRET_" + Guid.NewGuid().ToString("N")[..8];
+
+        public Dictionary<string, string> Settings(S3Fixture s3) =>
+            s3.Settings(("AccessKeyEnvironmentVariable", KeyVariable), ("SecretKeyEnvironmentVariable", SecretVariable));
+
+        public void Dispose()
         {
-            Environment.SetEnvironmentVariable(variable, null);
+            Environment.SetEnvironmentVariable(KeyVariable, null);
+            Environment.SetEnvironmentVariable(SecretVariable, null);
         }
     }
 
