@@ -93,10 +93,21 @@ internal sealed partial class BuildSettings
         bool isHttp = scheme.Success && (scheme.Groups[1].Value.Equals("http", StringComparison.OrdinalIgnoreCase) || scheme.Groups[1].Value.Equals("https", StringComparison.OrdinalIgnoreCase));
         if (scheme.Success && !isHttp)
         {
-            errors++;
-            log.Error(BuildDiagnosticIds.InvalidSource,
-                $"{name}: '{scheme.Groups[1].Value}://' is not a supported scheme; write an http:// or https:// URL, or a folder path.");
+            if (!AssetSourceFactory.IsKnownScheme(scheme.Groups[1].Value, out string? missingPackage))
+            {
+                errors++;
+                log.Error(BuildDiagnosticIds.InvalidSource, missingPackage is null
+                    ? $"{name}: '{scheme.Groups[1].Value}://' is not a supported scheme; write an http:// or https:// URL, a folder path, or a location of a kind listed in docs/sources.md (s3://, azblob://, oci://, hf://, a registry)."
+                    : $"{name}: '{scheme.Groups[1].Value}://' sources need the package {missingPackage}, which this build's task folder does not hold.");
+            }
+
+            // Every other kind checks its own location and settings where the factory builds it (a clean MM1101 then).
             return errors;
+        }
+
+        if (item.GetMetadata(AssetSourceFactory.KindKey).Length > 0)
+        {
+            return errors; // an explicit kind (e.g. Kind="registry" on an https URL): the factory checks it
         }
 
         if (isHttp)
@@ -165,7 +176,10 @@ internal sealed partial class BuildSettings
             log.Error(BuildDiagnosticIds.InvalidSource, $"{name}: {Names.Layout} '{layout}' is not a folder layout; write one or more of {string.Join(", ", Enum.GetNames<DirectoryLayout>())} (comma-separated).");
         }
 
-        string full = item.GetMetadata("FullPath");
+        // A library's folder (flowed to this app) is relative to the library, not to this project.
+        string full = item.GetMetadata(Names.ProjectDirectoryMetadata) is { Length: > 0 } library
+            ? Path.GetFullPath(item.ItemSpec, library)
+            : item.GetMetadata("FullPath");
         if (!Directory.Exists(full))
         {
             log.Warning(BuildDiagnosticIds.SourceFolderMissing,

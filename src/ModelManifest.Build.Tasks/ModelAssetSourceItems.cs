@@ -64,7 +64,7 @@ internal sealed class ModelAssetSourceItems : IDisposable
     {
         try
         {
-            return AssetSourceFactory.Create(spec, Metadata(item));
+            return AssetSourceFactory.Create(spec, Metadata(item), BaseDirectory(item));
         }
         catch (AssetException e)
         {
@@ -72,14 +72,60 @@ internal sealed class ModelAssetSourceItems : IDisposable
         }
     }
 
-    /// <summary>The item's own metadata (keys, not entries: MSBuild's dictionary enumerates KeyValuePairs).</summary>
+    /// <summary>
+    /// The sources to record beside the app (<see cref="BuildSources"/>): location items only, folders made absolute,
+    /// settings without the build's own bookkeeping; never a location that carries user info or a query.
+    /// </summary>
+    public static BuildSources Record(ITaskItem[] items, TaskLoggingHelper log)
+    {
+        var entries = new List<BuildSourceEntry>();
+        foreach (ITaskItem item in items.Where(i => i.GetMetadata("Type").Length == 0))
+        {
+            string location = item.ItemSpec.Trim();
+            if (!BuildSources.IsRecordable(location))
+            {
+                log.LogMessage(MessageImportance.Low, $"Model asset source {AssetSourceLocation.Redact(location)} is not recorded for the runtime: its location carries credentials or a query.");
+                continue;
+            }
+
+            if (!location.Contains("://", StringComparison.Ordinal) && !IsKindOtherThanFolder(item))
+            {
+                location = Path.GetFullPath(location, BaseDirectory(item) ?? Directory.GetCurrentDirectory());
+            }
+
+            var settings = Metadata(item).Where(p => p.Value.Length > 0 && !p.Key.Equals("Priority", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            entries.Add(new BuildSourceEntry { Location = location, Priority = ParsePriority(item), Settings = settings.Count == 0 ? null : settings });
+        }
+
+        return new BuildSources { Sources = entries };
+    }
+
+    private static bool IsKindOtherThanFolder(ITaskItem item) =>
+        item.GetMetadata(AssetSourceFactory.KindKey) is { Length: > 0 } kind && !kind.Equals("folder", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A library's source item (flowed to the app) is relative to the library's folder, not the app's.</summary>
+    private static string? BaseDirectory(ITaskItem item) =>
+        item.GetMetadata(Names.ProjectDirectoryMetadata) is { Length: > 0 } directory ? directory : null;
+
+    /// <summary>
+    /// The item's own metadata (keys, not entries: MSBuild's dictionary enumerates KeyValuePairs), without the
+    /// bookkeeping MSBuild and our targets add to items that come from referenced projects.
+    /// </summary>
     private static Dictionary<string, string> Metadata(ITaskItem item)
     {
         System.Collections.IDictionary custom = item.CloneCustomMetadata();
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (object key in custom.Keys)
         {
-            settings[(string)key] = custom[key] as string ?? string.Empty;
+            string name = (string)key;
+            if (name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || name.StartsWith("ModelManifest", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("OriginalItemSpec", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            settings[name] = custom[key] as string ?? string.Empty;
         }
 
         return settings;

@@ -7,6 +7,9 @@ namespace ModelManifest.Build.Tasks;
 /// </summary>
 internal static class Names
 {
+    /// <summary>Metadata our targets put on a library's <c>ModelAssetSource</c> items flowing to an app: the library's folder (relative folders are relative to it).</summary>
+    public const string ProjectDirectoryMetadata = "ModelManifestProjectDirectory";
+
     /// <summary>Item: a folder or http(s) URL to fetch assets from, or a user source type.</summary>
     public const string SourceItem = "ModelAssetSource";
 

@@ -73,9 +73,9 @@ internal sealed class OutOfProcessRequest
         }
 
         var lines = task.BundledFiles.Select(f => Path.GetFullPath(f.ItemSpec)).ToList();
-        if (task.IndexFile.Length > 0)
+        foreach (string file in new[] { task.IndexFile, task.SourcesFile }.Where(f => f.Length > 0))
         {
-            lines.Add(Path.GetFullPath(task.IndexFile));
+            lines.Add(Path.GetFullPath(file));
         }
 
         File.WriteAllLines(_bundleList, lines);

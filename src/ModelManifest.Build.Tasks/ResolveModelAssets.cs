@@ -71,6 +71,10 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     [Output]
     public string IndexFile { get; private set; } = string.Empty;
 
+    /// <summary>The source list written for the runtime (<c>modelmanifest.sources.json</c>), or empty when no location source is declared.</summary>
+    [Output]
+    public string SourcesFile { get; private set; } = string.Empty;
+
     /// <summary>The clock of progress lines and rates (a fake one in unit tests).</summary>
     internal TimeProvider Time { get; set; } = TimeProvider.System;
 
@@ -170,6 +174,15 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         {
             IndexFile = Path.Combine(OutputDirectory, BundleIndex.FileName);
             BuildStamp.WriteIfChanged(IndexFile, new BundleIndex { Assets = entries });
+        }
+
+        // The runtime asks the same sources as the build without declaring them twice (docs/sources.md).
+        BuildSources recorded = ModelAssetSourceItems.Record(Sources, Log);
+        if (recorded.Sources.Count > 0)
+        {
+            Directory.CreateDirectory(OutputDirectory);
+            SourcesFile = Path.Combine(OutputDirectory, BuildSources.FileName);
+            recorded.SaveIfChanged(SourcesFile);
         }
 
         return !log.HasLoggedErrors;

@@ -27,6 +27,11 @@ internal static class ModelManifestConfiguration
             options.Offline = ParseBool(section, nameof(ModelManifestOptions.Offline), offline);
         }
 
+        if (section[nameof(ModelManifestOptions.UseBuildSources)] is { } useBuildSources)
+        {
+            options.UseBuildSources = ParseBool(section, nameof(ModelManifestOptions.UseBuildSources), useBuildSources);
+        }
+
         foreach (IConfigurationSection item in section.GetSection(nameof(ModelManifestOptions.HttpSources)).GetChildren())
         {
             var source = new ModelManifestHttpSource

@@ -25,6 +25,13 @@ public sealed class ModelManifestOptions
     /// <summary>The folder holding the app's bundle index; <see langword="null"/> disables the bundled source.</summary>
     public string? BundleDirectory { get; set; } = AppContext.BaseDirectory;
 
+    /// <summary>
+    /// Whether the sources the build resolved with (its <c>ModelAssetSource</c> items and those of referenced
+    /// libraries, recorded in <c>modelmanifest.sources.json</c> beside the app in <see cref="BundleDirectory"/>) are
+    /// asked too, at their build priorities. Default <see langword="true"/>: sources are declared once, in the project.
+    /// </summary>
+    public bool UseBuildSources { get; set; } = true;
+
     /// <summary>Asset sources with their priorities (lower is asked first). The bundle, when present, is asked before them.</summary>
     public IList<(IAssetSource Source, int Priority)> Sources { get; } = new List<(IAssetSource, int)>();
 
@@ -69,5 +76,5 @@ public sealed class ModelManifestOptions
     }
 
     /// <summary>The schema version of the catalog's in-memory document: the snapshot is already validated and merged.</summary>
-    private const string CatalogSchemaVersion = "1.1";
+    private const string CatalogSchemaVersion = ManifestWriter.CurrentSchemaVersion;
 }

@@ -92,6 +92,11 @@ public static class ModelManifestServiceCollectionExtensions
                 manager.AddSource(source, priority);
             }
 
+            foreach (var (source, priority) in BuildSourcesOf(options, sp.GetService<ILogger<AssetManager>>() ?? (ILogger)NullLogger.Instance))
+            {
+                manager.AddSource(source, priority);
+            }
+
             var handlers = sp.GetRequiredService<IHttpMessageHandlerFactory>();
             foreach (ModelManifestHttpSource http in options.HttpSources)
             {
@@ -118,6 +123,25 @@ public static class ModelManifestServiceCollectionExtensions
     }
 
     private static ModelManifestOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ModelManifestOptions>>().Value;
+
+    /// <summary>The sources the build recorded beside the app (<c>modelmanifest.sources.json</c>), unless turned off.</summary>
+    private static List<(IAssetSource Source, int Priority)> BuildSourcesOf(ModelManifestOptions options, ILogger logger)
+    {
+        if (!options.UseBuildSources || options.BundleDirectory is not { } directory)
+        {
+            return [];
+        }
+
+        try
+        {
+            return BuildSources.Load(directory)?.CreateSources(logger) ?? [];
+        }
+        catch (AssetException e)
+        {
+            logger.LogWarning("{Reason} The build's sources are not used.", e.Message);
+            return [];
+        }
+    }
 
     private static BundledAssetSource? Bundle(ModelManifestOptions options) =>
         options.BundleDirectory is { } directory ? new BundledAssetSource(directory) : null;

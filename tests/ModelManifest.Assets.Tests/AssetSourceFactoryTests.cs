@@ -127,10 +127,20 @@ public sealed class AssetSourceFactoryTests : LoopbackTestBase
     }
 
     [Theory]
-    [InlineData("s3://bucket/models", "'s3:'")]
+    [InlineData("s3://bucket/models", "ModelManifest.Sources.S3")]
+    [InlineData("azblob://account/container", "ModelManifest.Sources.Azure")]
+    public void A_cloud_scheme_without_its_package_says_which_package_to_add(string location, string package)
+    {
+        // This test project references neither optional package, so their assemblies cannot load here.
+        var error = Assert.Throws<AssetException>(() => AssetSourceFactory.Create(location));
+
+        Assert.Equal(AssetDiagnosticIds.InvalidSourceLocation, error.Code);
+        Assert.Contains($"<PackageReference Include=\"{package}\" />", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("htp://mirror.example/models", "'htp:'")]
     [InlineData("ftp://mirror.example/models", "'ftp:'")]
-    [InlineData("azblob://account/container", "'azblob:'")]
     [InlineData("http:/mirror.example/models", "missing '//'")]
     [InlineData("https:mirror.example", "missing '//'")]
     [InlineData("http://", "not a valid URL")]

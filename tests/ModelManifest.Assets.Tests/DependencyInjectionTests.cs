@@ -42,6 +42,59 @@ public sealed class DependencyInjectionTests : LoopbackTestBase
     }
 
     [Fact]
+    public async Task The_sources_the_build_recorded_beside_the_app_serve_the_runtime_without_declaring_them_again()
+    {
+        byte[] content = TestContent.Bytes(3000, 82);
+        AssetInfo asset = TestFiles.Asset(content, id: "decoder", fileName: "decoder.onnx");
+        Server.Add("team/" + asset.FileName, content);
+        string app = Engine.Dir.Sub("app");
+        File.WriteAllText(Path.Combine(app, "modelmanifest.sources.json"), $$"""
+            { "formatVersion": 1, "sources": [
+              { "location": "{{Engine.Dir.Sub("no-such-mirror")}}", "priority": 10 },
+              { "location": "{{Server.BaseUrl}}team/", "priority": 20, "settings": { "PathTemplate": "{fileName}" } } ] }
+            """);
+        var model = new ModelInfo { Id = "speller", Version = "1.0.0", Assets = [new AssetReference { Id = "decoder" }] };
+
+        using var container = new ServiceCollection()
+            .AddModelManifest(o =>
+            {
+                o.CacheRoot = Engine.Dir.Sub("di-cache");
+                o.BundleDirectory = app;
+                o.AddCatalog(new ManifestSnapshot([model], [asset]));
+            })
+            .BuildServiceProvider();
+
+        var provider = container.GetRequiredService<ModelProvider>();
+        var paths = await provider.EnsureModelAsync(Assert.Single(provider.Current.Models));
+        Assert.Equal(content, File.ReadAllBytes(Assert.Single(paths).Value));
+        Assert.Contains(Server.Requests, r => r.Path.EndsWith("/team/" + asset.FileName, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_any_source_the_error_says_where_sources_are_declared()
+    {
+        AssetInfo asset = TestFiles.Asset(TestContent.Bytes(100, 83));
+        string app = Engine.Dir.Sub("app-off");
+        File.WriteAllText(Path.Combine(app, "modelmanifest.sources.json"), """{ "formatVersion": 1, "sources": [ { "location": "http://127.0.0.1:9/", "priority": 1 } ] }""");
+        using var container = new ServiceCollection()
+            .AddModelManifest(o =>
+            {
+                o.CacheRoot = Engine.Dir.Sub("di-cache-off");
+                o.BundleDirectory = app;
+                o.UseBuildSources = false;
+            })
+            .BuildServiceProvider();
+
+        var manager = container.GetRequiredService<AssetManager>();
+        Assert.DoesNotContain(manager.Sources, s => s.Name.Contains("127.0.0.1:9", StringComparison.Ordinal));
+        var error = await Assert.ThrowsAsync<AssetException>(() => manager.GetAsync(asset));
+        Assert.Equal(AssetDiagnosticIds.NoSources, error.Code);
+        Assert.Contains("<ModelAssetSource Include=", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a library it references", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--source", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Settings_and_http_sources_bind_from_a_configuration_section()
     {
         string cacheRoot = Engine.Dir.Sub("configured-cache");

@@ -49,7 +49,7 @@ public sealed class OutOfProcessHostTests : IDisposable
         parsed.WriteBundleList(task);
 
         Assert.Equal(
-            [Path.Combine(_workspace.Output, "models", "weights.bin"), Path.Combine(_workspace.Output, "modelmanifest.bundle.json")],
+            [Path.Combine(_workspace.Output, "models", "weights.bin"), Path.Combine(_workspace.Output, "modelmanifest.bundle.json"), Path.Combine(_workspace.Output, "modelmanifest.sources.json")],
             File.ReadAllLines(list));
     }
 }

@@ -15,6 +15,7 @@ internal static class CommandCatalog
         yield return LogRunCommand.Create();
         yield return CompareRunsCommand.Create();
         yield return FetchCommand.Create();
+        yield return PushCommand.Create();
         yield return CacheCommand.Create();
     }
 }

@@ -15,7 +15,7 @@ internal sealed record EntryIdentity(string ModelId, string Version, string Asse
 /// </summary>
 internal static class ManifestFragment
 {
-    public const string SchemaVersion = "1.1";
+    public const string SchemaVersion = ManifestWriter.CurrentSchemaVersion;
 
     /// <summary>Modules whose training-time versions become package requirements.</summary>
     private static bool IsRequirementModule(string name) =>

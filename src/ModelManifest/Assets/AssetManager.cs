@@ -290,7 +290,7 @@ public sealed class AssetManager
     private AssetException NotProvided(AssetInfo asset, List<SourceAttempt> attempts)
     {
         var code = IsOffline ? AssetDiagnosticIds.OfflineNotAvailable : attempts.Count == 0 ? AssetDiagnosticIds.NoSources : AssetDiagnosticIds.NotFoundInAnySource;
-        var why = IsOffline ? "is not cached and no local source has it (offline mode)" : attempts.Count == 0 ? "cannot be fetched: no sources are registered" : "could not be provided by any source";
+        var why = IsOffline ? "is not cached and no local source has it (offline mode)" : attempts.Count == 0 ? "cannot be fetched: no sources are registered. Declare one where it is needed: a <ModelAssetSource Include=\"…\" /> item in the app or in a library it references (the build records them for the app's runtime), --source on the CLI, or at run time ModelManifestOptions.AddSource / the ModelManifest:HttpSources configuration section (see docs/sources.md)" : "could not be provided by any source";
         return new AssetException(code, $"Asset '{asset.Key}' ({asset.FileName}, {asset.Size} bytes, sha256 {asset.Sha256}) {why}.", asset.Key, attempts.ToArray());
     }
 

@@ -75,6 +75,15 @@ internal static partial class AssetSourceFactory
         return Provider(source).CreateSource(source);
     }
 
+    /// <summary>Whether a URL scheme names a kind of source this process can build (built in, registered or loadable).</summary>
+    /// <param name="scheme">The scheme, without <c>:</c>.</param>
+    /// <param name="missingPackage">When not: the optional package that would serve it, if any.</param>
+    public static bool IsKnownScheme(string scheme, out string? missingPackage)
+    {
+        missingPackage = null;
+        return s_builders.ContainsKey(scheme) || AssetSourceProviders.TryGet(scheme, out _, out missingPackage);
+    }
+
     /// <summary>Builds the push target a location names (<c>modelmanifest push --to</c>).</summary>
     /// <exception cref="AssetException"><see cref="AssetDiagnosticIds.InvalidSourceLocation"/>: unsupported scheme, a kind that cannot be pushed to, or invalid setting.</exception>
     public static IAssetPushTarget CreatePushTarget(string location, IReadOnlyDictionary<string, string>? settings = null, string? baseDirectory = null)
