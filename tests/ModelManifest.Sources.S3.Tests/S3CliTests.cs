@@ -27,6 +27,32 @@ public sealed class S3CliTests(S3Fixture s3) : IClassFixture<S3Fixture>, IDispos
     }
 
     [Fact]
+    public void Push_then_fetch_back_and_a_second_push_uploads_nothing()
+    {
+        var asset = new SampleAsset("cli-pushed", "pushed.gguf", 40_000, seed: 26);
+        string folder = _dir.Sub("to-push");
+        asset.WriteTo(folder);
+        string manifest = Path.Combine(folder, "pushed.models.json");
+        File.WriteAllText(manifest, SampleAsset.Manifest(asset));
+        var environment = Environment(s3.Server.ClientEnvironment);
+
+        var first = Run(environment, "push", manifest, "--to", "s3://mirror/cli", "--cache", _dir.File("push-cache"), "--json");
+        var second = Run(environment, "push", manifest, "--to", "s3://mirror/cli", "--cache", _dir.File("push-cache"), "--json");
+
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.Contains("\"uploaded\": 1", first.StdOut);
+        Assert.Contains("\"reference\": \"s3://mirror/cli/models/cli-pushed-model/1.0.0.models.json\"", first.StdOut);
+        Assert.True(second.ExitCode == 0, second.StdErr);
+        Assert.Contains("\"uploaded\": 0", second.StdOut);
+        Assert.Contains("\"skipped\": 1", second.StdOut);
+        Assert.Contains("cli-pushed-model", s3.Aws("s3", "cp", "s3://mirror/cli/models/cli-pushed-model/1.0.0.models.json", "-"));
+
+        var fetched = Fetch(asset, "s3://mirror/cli", environment);
+        Assert.True(fetched.ExitCode == 0, fetched.StdErr);
+        Assert.Contains("s3://mirror/cli", fetched.StdOut);
+    }
+
+    [Fact]
     public void Refused_credentials_name_the_source_and_never_the_keys()
     {
         // s3rver checks the key id, not the SigV4 signature: a wrong id is what it refuses.
