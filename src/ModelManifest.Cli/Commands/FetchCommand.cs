@@ -19,7 +19,7 @@ internal static class FetchCommand
     {
         var models = new Argument<string[]>("models") { Description = "Model ids, or id@version; all models when omitted.", Arity = ArgumentArity.ZeroOrMore };
         var manifests = new Option<string[]>("--manifest", "-m") { Description = $"Manifest files or folders (searched for {ManifestFiles.Pattern}).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var sources = new Option<string[]>("--source", "-s") { Description = "Folder, file://, http(s) base URL or hf://namespace/repo[@revision] to fetch from, in priority order (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var sources = new Option<string[]>("--source", "-s") { Description = "Where to fetch from, in priority order (repeatable): a folder, file://, an http(s) base URL, s3://, azblob://, oci://, hf:// or registry+https:// (docs/sources.md).", AllowMultipleArgumentsPerToken = true };
         var cacheRoot = new Option<string?>("--cache") { Description = "Cache folder (default: MODELMANIFEST_CACHE, XDG_CACHE_HOME/modelmanifest or ~/.cache/modelmanifest)." };
         var offline = new Option<bool>("--offline") { Description = "Open no connection: only the cache and folder sources (also MODELMANIFEST_OFFLINE=1 or HF_HUB_OFFLINE=1)." };
         var noLocalCaches = new Option<bool>("--no-local-caches") { Description = $"Do not look in the Hugging Face cache and Ollama's store first (also {LocalCaches.EnvironmentVariable}=0)." };

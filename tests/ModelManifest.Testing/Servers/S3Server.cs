@@ -3,7 +3,8 @@ namespace ModelManifest.Testing;
 /// <summary>
 /// A real S3 API implementation (the npm package <c>s3rver</c>) on 127.0.0.1 with a temp data folder and the buckets
 /// given, created at start. s3rver accepts the access key <see cref="AccessKey"/> with secret <see cref="SecretKey"/>
-/// and checks signatures, so a wrong secret is refused as by a real store.
+/// and refuses an unknown access key id (it does not verify SigV4 signatures, so tests of refused credentials use a
+/// wrong key id).
 /// </summary>
 public sealed class S3Server : ExternalServer
 {
