@@ -78,7 +78,7 @@ public sealed class FetchAndCacheTests : IDisposable
     }
 
     [Theory]
-    [InlineData("s3://bucket/models")]
+    [InlineData("ftp://mirror.example/models")]
     [InlineData("htp://mirror.example/models")]
     public void A_source_of_an_unsupported_scheme_is_one_clean_usage_error_not_an_empty_folder(string source)
     {

@@ -69,5 +69,18 @@ public sealed class S3RegistryTests : IAsyncLifetime
         using HttpResponseMessage hub = await noRedirects.GetAsync("registry/s3-model/resolve/1.0.0/weights.bin");
         Assert.Equal(HttpStatusCode.TemporaryRedirect, hub.StatusCode);
         Assert.Equal(bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), hub.Headers.GetValues("X-Linked-Size").Single());
+
+        // The product's own client: `modelmanifest fetch --source registry+http://…` with a token follows the 307 to
+        // the bucket (without the token) and verifies the bytes into its cache.
+        using var work = new TempDir();
+        string manifest = work.File("s3-model.models.json");
+        File.WriteAllText(manifest, Manifest("s3-model", "1.0.0", bytes).ToJsonString());
+        string cli = Path.Combine(TestPaths.RepositoryRoot, "src", "ModelManifest.Cli", "bin", "Release", "net10.0", "ModelManifest.Cli.dll");
+        var fetch = DotnetTool.Run(cli, ["fetch", "-m", manifest, "--source", "registry+" + _registry.BaseUrl + "/", "--token-env", "MM_REGISTRY_TOKEN",
+            "--cache", work.File("cache"), "--no-local-caches", "--json"], [KeyValuePair.Create("MM_REGISTRY_TOKEN", (string?)RegistryServer.AdminToken)]);
+        Assert.True(fetch.ExitCode == 0, fetch.StdOut + fetch.StdErr);
+        Assert.Contains(sha, fetch.StdOut, StringComparison.Ordinal);
+        Assert.Contains("registry:", fetch.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain(RegistryServer.AdminToken, fetch.StdOut + fetch.StdErr, StringComparison.Ordinal);
     }
 }
