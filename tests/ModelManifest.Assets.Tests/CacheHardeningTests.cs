@@ -142,19 +142,22 @@ public sealed class CacheHardeningTests : LoopbackTestBase
         var blob = Engine.Cache.GetBlobPath(sha);
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
         File.WriteAllBytes(blob + ".partial", new byte[1000]);
+        File.WriteAllBytes(blob + ".parts", new byte[500]); // a split download's part list goes with its partial file
         File.WriteAllBytes($"{blob}.{DeadPid}-aaaaaaaa.tmp", new byte[2000]);
         var live = $"{blob}.{Environment.ProcessId}-bbbbbbbb.tmp";
         File.WriteAllBytes(live, new byte[4000]);
 
-        Assert.Equal(7000, Engine.Cache.ListIncomplete().Sum(e => e.Size));
+        Assert.Equal(7500, Engine.Cache.ListIncomplete().Sum(e => e.Size));
         Assert.All(Engine.Cache.ListIncomplete(), e => Assert.Equal(sha, e.Sha256));
 
         var pruned = Engine.Cache.Prune(maxTotalBytes: 0);
-        Assert.Equal(3000, pruned.RemovedBytes);
+        Assert.Equal(3500, pruned.RemovedBytes);
         Assert.Equal([live], Engine.Cache.ListIncomplete().Select(e => e.Path));
 
         File.WriteAllBytes(blob + ".partial", new byte[1000]);
+        File.WriteAllBytes(blob + ".parts", new byte[500]);
         Assert.True(Engine.Cache.Remove(sha));
+        Assert.False(File.Exists(blob + ".parts"));
         Assert.Equal([live], Engine.Cache.ListIncomplete().Select(e => e.Path));
     }
 

@@ -236,6 +236,7 @@ public sealed class AssetCache
         var removed = RemoveBlob(sha256, removedBlobs);
         _snapshots.RemoveEntriesOf(removedBlobs);
         removed |= NoFollowFile.Delete(_layout.PartialPath(sha256));
+        removed |= NoFollowFile.Delete(_layout.PartsPath(sha256));
         removed |= Protocol.SweepAbandoned(sha256) > 0;
         return removed;
     }

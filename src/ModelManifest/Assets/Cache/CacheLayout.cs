@@ -47,7 +47,7 @@ internal sealed class CacheLayout
         return Directory.Exists(directory) ? Directory.GetFileSystemEntries(directory, sha256 + ".*.tmp") : Array.Empty<string>();
     }
 
-    /// <summary>Every partial download and temporary file in the cache, with the digest it belongs to.</summary>
+    /// <summary>Every partial download (with a split download's part list) and temporary file in the cache, with the digest it belongs to.</summary>
     public IEnumerable<(string Sha256, string Path)> IncompleteFiles()
     {
         if (!Directory.Exists(BlobsRoot))
@@ -59,7 +59,8 @@ internal sealed class CacheLayout
         {
             var name = Path.GetFileName(path);
             if (name.Length > 64 && AssetValidator.IsSha256(name[..64])
-                && (name.EndsWith(".partial", StringComparison.Ordinal) || name.EndsWith(".tmp", StringComparison.Ordinal)))
+                && (name.EndsWith(".partial", StringComparison.Ordinal) || name.EndsWith(".parts", StringComparison.Ordinal)
+                    || name.EndsWith(".tmp", StringComparison.Ordinal)))
             {
                 yield return (name[..64], path);
             }
@@ -70,9 +71,9 @@ internal sealed class CacheLayout
     public static bool IsAbandoned(string path)
     {
         var name = Path.GetFileName(path);
-        if (name.EndsWith(".partial", StringComparison.Ordinal))
+        if (name.EndsWith(".partial", StringComparison.Ordinal) || name.EndsWith(".parts", StringComparison.Ordinal))
         {
-            return true;
+            return true; // resumable state (a split download's part list goes with its partial file), not a writer's
         }
 
         var parts = name.Split('.', '-');
