@@ -25,16 +25,17 @@ if [ ${#packages[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${packages[@]}"
 fi
 
-# npm servers, into artifacts/test-tools (not global): s3rver (a real S3 API) and Azurite (Microsoft's Azure Storage
-# emulator). Versions pinned; ExternalServer.NpmTool finds them.
+# npm tools, into artifacts/test-tools (not global): s3rver (a real S3 API), Azurite (Microsoft's Azure Storage
+# emulator) and @huggingface/hub (a real hub client for the registry's compatible routes). Versions pinned;
+# ExternalServer.NpmTool finds the servers.
 tools="$(dirname "$0")/../artifacts/test-tools"
-if [ ! -x "$tools/node_modules/.bin/s3rver" ] || [ ! -x "$tools/node_modules/.bin/azurite-blob" ]; then
+if [ ! -x "$tools/node_modules/.bin/s3rver" ] || [ ! -x "$tools/node_modules/.bin/azurite-blob" ] || [ ! -f "$tools/node_modules/@huggingface/hub/package.json" ]; then
   if ! command -v npm >/dev/null 2>&1; then
     echo "install-prerequisites: npm (Node.js) is required for the s3rver and azurite test servers" >&2
     exit 1
   fi
   mkdir -p "$tools"
-  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error s3rver@3.7.1 azurite@3.37.0 >/dev/null
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error s3rver@3.7.1 azurite@3.37.0 @huggingface/hub@2.17.5 >/dev/null
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

@@ -80,4 +80,51 @@ public sealed class HuggingFaceCompatibilityTests(RegistryFixture registry) : IC
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         return response.Headers.GetValues("X-Error-Code").Single();
     }
+
+    /// <summary>
+    /// A real hub client, unchanged: the JavaScript <c>@huggingface/hub</c> library (npm, installed by
+    /// eng/install-prerequisites.sh into artifacts/test-tools) with <c>hubUrl</c> pointing at the registry lists the
+    /// repository's files and downloads one by alias and by version.
+    /// </summary>
+    [Fact]
+    public async Task The_huggingface_hub_javascript_client_downloads_a_registered_file()
+    {
+        using HttpClient admin = registry.Admin();
+        byte[] bytes = Bytes(70_000, 61);
+        (await PutBlobAsync(admin, bytes)).Dispose();
+        Assert.Equal(HttpStatusCode.Created, (await PublishAsync(admin, "js-model", "2.0.0", Manifest("js-model", "2.0.0", bytes, fileName: "weights.safetensors"))).StatusCode);
+        (await admin.PutAsync("v1/models/js-model/aliases/production", Json(new JsonObject { ["version"] = "2.0.0" }))).Dispose();
+
+        const string Script = """
+            import { downloadFile, listFiles } from "@huggingface/hub";
+            import { createHash } from "node:crypto";
+            const hubUrl = process.env.HUB_URL;
+            const repo = { type: "model", name: "registry/js-model" };
+            const files = [];
+            for await (const f of listFiles({ repo, revision: "2.0.0", hubUrl })) files.push(f.path);
+            console.log("files " + files.join(","));
+            for (const revision of ["production", "2.0.0"]) {
+              const blob = await downloadFile({ repo, path: "weights.safetensors", revision, hubUrl });
+              const hash = createHash("sha256").update(Buffer.from(await blob.arrayBuffer())).digest("hex");
+              console.log(revision + " " + hash);
+            }
+            """;
+        var psi = new System.Diagnostics.ProcessStartInfo("node", ["--input-type=module", "-e", Script])
+        {
+            // Bare specifiers of an -e module resolve from the working directory: the tools' node_modules.
+            WorkingDirectory = Path.Combine(TestPaths.RepositoryRoot, "artifacts", "test-tools"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["HUB_URL"] = registry.Server.BaseUrl;
+        using var node = System.Diagnostics.Process.Start(psi)!;
+        Task<string> stderr = node.StandardError.ReadToEndAsync();
+        string stdout = await node.StandardOutput.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        Assert.True(node.ExitCode == 0, stdout + await stderr);
+        string sha = Sha256(bytes);
+        Assert.Contains("files weights.safetensors", stdout, StringComparison.Ordinal);
+        Assert.Contains("production " + sha, stdout, StringComparison.Ordinal);
+        Assert.Contains("2.0.0 " + sha, stdout, StringComparison.Ordinal);
+    }
 }

@@ -25,6 +25,36 @@ internal static class HuggingFaceEndpoints
         app.MapGet($"/api/models/{ns}/{{model}}", (string model, HttpContext context, CatalogCache catalog) => InfoAsync(model, null, context, catalog, options)).RequireScope(Scopes.Read).WithName("HuggingFaceModelInfo");
         app.MapGet($"/api/models/{ns}/{{model}}/revision/{{revision}}", (string model, string revision, HttpContext context, CatalogCache catalog) => InfoAsync(model, revision, context, catalog, options))
             .RequireScope(Scopes.Read).WithName("HuggingFaceModelInfoAtRevision");
+        app.MapGet($"/api/models/{ns}/{{model}}/tree/{{revision}}/{{**path}}", (string model, string revision, string? path, HttpContext context, CatalogCache catalog) => TreeAsync(model, revision, path, context, catalog))
+            .RequireScope(Scopes.Read).WithName("HuggingFaceTree");
+    }
+
+    /// <summary>
+    /// The hub's file listing (<c>listFiles</c> of <c>@huggingface/hub</c>, <c>list_repo_tree</c> of huggingface_hub): a
+    /// version's files as LFS entries. Files are flat (asset file names), so only the root has entries; no pagination.
+    /// </summary>
+    private static async Task<IResult> TreeAsync(string model, string revision, string? path, HttpContext context, CatalogCache catalog)
+    {
+        CatalogVersion version = await FindAsync(model, revision, context, catalog);
+        var entries = new JsonArray();
+        if (string.IsNullOrEmpty(path))
+        {
+            foreach (JsonObject a in version.Assets)
+            {
+                string sha256 = a["sha256"]!.GetValue<string>();
+                long size = a["size"]!.GetValue<long>();
+                entries.Add(new JsonObject
+                {
+                    ["type"] = "file",
+                    ["oid"] = sha256[..40],
+                    ["size"] = size,
+                    ["path"] = a["fileName"]!.GetValue<string>(),
+                    ["lfs"] = new JsonObject { ["oid"] = sha256, ["size"] = size, ["pointerSize"] = 134 },
+                });
+            }
+        }
+
+        return ModelEndpoints.Json(entries);
     }
 
     /// <summary>The commit id the hub API shows for a version: 40 hex digits derived from the model, version and asset digests.</summary>
