@@ -80,7 +80,7 @@ public sealed class RegisterByUrlTests : IAsyncLifetime
     public async Task A_restart_mid_download_resumes_the_job()
     {
         byte[] checkpoint = Safetensors(400_000);
-        Uri url = _files.Add("files/slow.safetensors", new ServedFile(checkpoint) { BytesPerSecondPerConnection = 300_000 });
+        Uri url = _files.Add("files/slow.safetensors", new ServedFile(checkpoint) { BytesPerSecondPerConnection = 100_000 });
         string jobId;
         using (HttpClient admin = _registry.Client(RegistryServer.AdminToken))
         {

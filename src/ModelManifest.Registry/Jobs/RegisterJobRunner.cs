@@ -173,7 +173,9 @@ internal sealed class RegisterJobRunner(
         response.EnsureSuccessStatusCode();
         size ??= response.Content.Headers.ContentLength + offset;
         progress.Total = size;
-        await using (var file = new FileStream(partial, offset == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+        // Unbuffered (bufferSize 1): every chunk reaches the OS as it arrives and is counted as done only then, so a
+        // killed server resumes from every byte it reported, not from the last flush of a user-space buffer.
+        await using (var file = new FileStream(partial, offset == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
         await using (Stream body = await response.Content.ReadAsStreamAsync(cancellationToken))
         {
             byte[] buffer = new byte[1 << 20];

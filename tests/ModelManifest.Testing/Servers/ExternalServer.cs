@@ -110,6 +110,7 @@ public class ExternalServer : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                _process.WaitForExit(); // drains the redirected output, so the message holds everything it printed
                 throw new InvalidOperationException($"{_process.StartInfo.FileName} exited with {_process.ExitCode} before listening on {Port}:\n{Output}");
             }
 
