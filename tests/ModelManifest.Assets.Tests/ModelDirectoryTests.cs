@@ -107,16 +107,27 @@ public sealed class ModelDirectoryTests : IDisposable
         var folder = Path.Combine(_engine.Cache.Root, "snapshots", "classifier~onnx", "1.0.0");
         using var done = new CancellationTokenSource();
         int seenIncomplete = 0, seenComplete = 0;
+        var incomplete = new System.Collections.Concurrent.ConcurrentBag<string>();
         var watcher = Task.Run(() =>
         {
-            while (!done.IsCancellationRequested)
+            // At least one look, even when the callers finish before this thread is first scheduled (a loaded machine).
+            do
             {
                 if (Directory.Exists(folder))
                 {
-                    var count = Directory.GetFiles(folder).Length;
-                    _ = count == 2 ? Interlocked.Increment(ref seenComplete) : Interlocked.Increment(ref seenIncomplete);
+                    var names = Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+                    if (names.SequenceEqual(["config.json", "weights.bin"]))
+                    {
+                        Interlocked.Increment(ref seenComplete);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref seenIncomplete);
+                        incomplete.Add(string.Join(", ", names));
+                    }
                 }
             }
+            while (!done.IsCancellationRequested);
         });
 
         // Separate AssetCache/AssetManager objects over one root stand for separate processes: nothing in memory is shared.
@@ -132,9 +143,39 @@ public sealed class ModelDirectoryTests : IDisposable
         await watcher;
 
         Assert.All(folders, f => Assert.Equal(folder, f));
-        Assert.Equal(0, seenIncomplete);
+        Assert.True(seenIncomplete == 0, $"The folder was seen {seenIncomplete} times with other entries, e.g. [{incomplete.FirstOrDefault()}].");
         Assert.True(seenComplete > 0);
         Assert.Empty(Directory.GetFileSystemEntries(Path.GetDirectoryName(folder)!, ".*")); // no temporary folder left behind
+    }
+
+    [Fact]
+    public async Task A_late_download_of_a_blob_another_process_published_keeps_the_published_inode_so_snapshot_links_stay_valid()
+    {
+        var (provider, model, _) = await TwoFileModel();
+        var folder = await provider.GetModelDirectoryAsync(model);
+        var weights = provider.Current.GetAssets(model).Single(a => a.Id == "weights");
+        var blob = _engine.Cache.GetBlobPath(weights.Sha256);
+        var published = FileIdentity.Of(blob)!.Value.Inode;
+
+        // A second process that downloaded the same bytes without the lock (a stalled holder) commits after the first.
+        var late = _engine.Cache.Protocol.Open(weights.Sha256, resume: false);
+        var path = late.Path;
+        await late.Stream.WriteAsync(TestContent.Bytes(50_000, 7));
+        Assert.Equal(blob, _engine.Cache.Protocol.Commit(late, weights.Sha256));
+
+        Assert.Equal(published, FileIdentity.Of(blob)!.Value.Inode);
+        Assert.False(File.Exists(path));
+        Assert.Equal(published, FileIdentity.Of(Path.Combine(folder, "weights.bin"))!.Value.Inode);
+        Assert.True(_engine.Cache.TryGet(weights.Sha256, weights.Size, out _));
+
+        // A blob whose stamp no longer matches (changed, or planted) is replaced by the verified bytes, as before.
+        File.Delete(blob);
+        File.WriteAllBytes(blob, new byte[weights.Size]);
+        var replacement = _engine.Cache.Protocol.Open(weights.Sha256, resume: false);
+        await replacement.Stream.WriteAsync(TestContent.Bytes(50_000, 7));
+        _engine.Cache.Protocol.Commit(replacement, weights.Sha256);
+        Assert.Equal(TestContent.Bytes(50_000, 7), File.ReadAllBytes(blob));
+        Assert.True(_engine.Cache.TryGet(weights.Sha256, weights.Size, out _));
     }
 
     [Fact]
@@ -147,10 +188,18 @@ public sealed class ModelDirectoryTests : IDisposable
         File.WriteAllText(Path.Combine(dead, "config.json"), "half");
         var live = Directory.CreateDirectory(Path.Combine(parent, ".1.0.0." + Environment.ProcessId + "-0c0ffee0.tmp")).FullName;
 
+        // An entry being replaced is built beside the folder; a dead process's leftover goes, a live one's stays.
+        var deadEntry = Path.Combine(parent, ".weights.bin." + int.MaxValue + "-0badf00d.mmtmp");
+        var liveEntry = Path.Combine(parent, ".weights.bin." + Environment.ProcessId + "-0c0ffee0.mmtmp");
+        File.WriteAllText(deadEntry, "half");
+        File.WriteAllText(liveEntry, "half");
+
         _engine.Cache.Prune(unusedSince: DateTimeOffset.UtcNow.AddDays(-1));
 
         Assert.False(Directory.Exists(dead));
         Assert.True(Directory.Exists(live));
+        Assert.False(File.Exists(deadEntry));
+        Assert.True(File.Exists(liveEntry));
         Assert.Equal(folder, Assert.Single(_engine.Cache.ListSnapshots()).Path); // temporary folders are never listed
     }
 

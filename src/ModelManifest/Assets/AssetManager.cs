@@ -206,12 +206,7 @@ public sealed class AssetManager
     private async Task<AssetResult> FetchAsync(AssetInfo asset, Flight flight)
     {
         var cancellationToken = flight.Cancellation.Token;
-        if (Cache.Check(asset.Sha256, asset.Size) == AssetCache.FastState.NeedsVerify)
-        {
-            await VerifyOrDropAsync(asset, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Cache.TryGet(asset.Sha256, asset.Size, out var cached))
+        if (await TryGetVerifiedAsync(asset, cancellationToken).ConfigureAwait(false) is { } cached)
         {
             return new AssetResult(asset.Key, cached, null, Array.Empty<SourceAttempt>());
         }
@@ -303,12 +298,31 @@ public sealed class AssetManager
         return new AssetException(code, $"Asset '{asset.Key}' ({asset.FileName}, {asset.Size} bytes, sha256 {asset.Sha256}) {why}.", asset.Key, attempts.ToArray());
     }
 
-    private async Task VerifyOrDropAsync(AssetInfo asset, CancellationToken cancellationToken)
+    /// <summary>
+    /// The cached blob's path, or null: the fast check, else (something moved since the blob was stamped) a rehash. The
+    /// rehash's verdict is final: asking the fast check again would race with another process hardlinking the blob
+    /// (which moves its ctime once more) and send us to download, and replace, a blob that is fine.
+    /// </summary>
+    private async Task<string?> TryGetVerifiedAsync(AssetInfo asset, CancellationToken cancellationToken)
     {
-        if (await Cache.VerifyAsync(asset.Sha256, cancellationToken).ConfigureAwait(false) == CacheBlobState.Corrupt)
+        switch (Cache.Check(asset.Sha256, asset.Size))
         {
-            _options.Log($"{AssetDiagnosticIds.CacheCorrupt}: cached blob of '{asset.Key}' changed on disk; removed, fetching again.");
+            case AssetCache.FastState.Intact when Cache.TryGet(asset.Sha256, asset.Size, out var cached):
+                return cached;
+            case AssetCache.FastState.Missing:
+                return null;
         }
+
+        switch (await Cache.VerifyAsync(asset.Sha256, cancellationToken).ConfigureAwait(false))
+        {
+            case CacheBlobState.Intact:
+                return Cache.GetBlobPath(asset.Sha256);
+            case CacheBlobState.Corrupt:
+                _options.Log($"{AssetDiagnosticIds.CacheCorrupt}: cached blob of '{asset.Key}' changed on disk; removed, fetching again.");
+                break;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -334,12 +348,7 @@ public sealed class AssetManager
 
             if (held is not null)
             {
-                if (Cache.Check(asset.Sha256, asset.Size) == AssetCache.FastState.NeedsVerify)
-                {
-                    await VerifyOrDropAsync(asset, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (Cache.TryGet(asset.Sha256, asset.Size, out var done))
+                if (await TryGetVerifiedAsync(asset, cancellationToken).ConfigureAwait(false) is { } done)
                 {
                     held.Dispose();
                     return (null, done);

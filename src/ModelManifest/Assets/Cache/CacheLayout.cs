@@ -85,6 +85,26 @@ internal sealed class CacheLayout
         return !IsProcessAlive(pid);
     }
 
+    /// <summary>A private temporary name for <paramref name="name"/>: <c>.&lt;name&gt;.&lt;pid&gt;-&lt;random&gt;&lt;suffix&gt;</c>.</summary>
+    public static string NewTempName(string name, string suffix) =>
+        "." + name + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + suffix;
+
+    /// <summary>
+    /// The writer's process id in a temporary name of the form <c>.&lt;name&gt;.&lt;pid&gt;-&lt;random&gt;&lt;suffix&gt;</c>
+    /// (snapshot folders and entries), or null when <paramref name="name"/> is not one.
+    /// </summary>
+    public static int? TempNameOwner(string name, string suffix)
+    {
+        if (!name.StartsWith('.') || !name.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var core = name[..^suffix.Length];
+        var owner = core[(core.LastIndexOf('.') + 1)..].Split('-')[0];
+        return int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+    }
+
     /// <summary>Whether the process <paramref name="pid"/> (the writer named in a temporary file) is still running.</summary>
     public static bool IsProcessAlive(int pid)
     {

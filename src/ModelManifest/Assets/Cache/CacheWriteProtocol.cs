@@ -144,8 +144,10 @@ internal sealed class CacheWriteProtocol
 
     /// <summary>
     /// Publishes a fully written and verified file as the blob: read-only (set through the open handle), then an atomic
-    /// rename over whatever has the blob's name — our bytes are verified, a blob already there (another process won the
-    /// race) has the same bytes or should not be there at all. The stamp is written only when the blob is still our file.
+    /// rename over whatever has the blob's name — our bytes are verified, anything else there has the same bytes or should
+    /// not be there at all. A blob another process published and stamped meanwhile stays, and ours is dropped: replacing
+    /// it would leave every hardlink to it (snapshot folders, bundles) pointing at an inode that is no longer the blob.
+    /// The stamp is written only when the blob is still our file.
     /// </summary>
     public string Commit(DownloadFile file, string sha256)
     {
@@ -153,9 +155,15 @@ internal sealed class CacheWriteProtocol
         NoFollowFile.MakeReadOnly(file.Stream.SafeFileHandle, file.Path);
         var ours = FileIdentity.Of(file.Stream.SafeFileHandle, file.Path);
         file.Dispose();
-        if (FileIdentity.Of(blob) is { Kind: FileKind.Directory })
+        switch (FileIdentity.Of(blob))
         {
-            NoFollowFile.Delete(blob);
+            case { Kind: FileKind.Directory }:
+                NoFollowFile.Delete(blob);
+                break;
+            case { IsRegular: true } existing when ours is { } mine && existing.Size == mine.Size && existing.Matches(_stamps.Read(sha256)):
+                NoFollowFile.Delete(file.Path);
+                NoFollowFile.Delete(_layout.PartsPath(sha256));
+                return blob;
         }
 
         File.Move(file.Path, blob, overwrite: true);

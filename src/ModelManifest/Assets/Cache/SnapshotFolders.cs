@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ModelManifest.Assets;
 
 /// <summary>
@@ -13,12 +11,12 @@ namespace ModelManifest.Assets;
 /// a symbolic link, else a copy carrying the blob's modification time. A new folder is filled under a private
 /// temporary name and renamed into place, so no process ever sees it half filled; an existing one is checked on every
 /// call and an entry that no longer is its blob (pruned, replaced, a manifest changed under the same version) is
-/// replaced in place by an atomic rename. When the cache removes a blob it removes the snapshot entries that are it.
+/// replaced in place by an atomic rename of an entry built beside the folder (never inside it: a reader listing the
+/// folder sees exactly the model's files). When the cache removes a blob it removes the snapshot entries that are it.
 /// </remarks>
 internal sealed class SnapshotFolders
 {
     private const string TempSuffix = ".tmp";
-    private const string MaterializerTempSuffix = ".mmtmp";
     private static readonly Placement[] s_plan = [Placement.Hardlink, Placement.Symlink, Placement.Copy];
 
     private readonly string _root;
@@ -62,7 +60,7 @@ internal sealed class SnapshotFolders
             }
 
             Directory.CreateDirectory(parent);
-            var temp = Path.Combine(parent, "." + version + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + TempSuffix);
+            var temp = Path.Combine(parent, CacheLayout.NewTempName(version, TempSuffix));
             Directory.CreateDirectory(temp);
             try
             {
@@ -96,7 +94,7 @@ internal sealed class SnapshotFolders
             foreach (var entry in Directory.EnumerateFileSystemEntries(folder))
             {
                 var name = Path.GetFileName(entry);
-                if (name.EndsWith(MaterializerTempSuffix, StringComparison.Ordinal))
+                if (name.EndsWith(AssetMaterializer.TempSuffix, StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -147,7 +145,7 @@ internal sealed class SnapshotFolders
         return removed;
     }
 
-    /// <summary>Removes snapshot folders left half filled by processes that are gone. Returns how many.</summary>
+    /// <summary>Removes snapshot folders left half filled, and entries left half placed, by processes that are gone. Returns how many.</summary>
     public int SweepAbandoned()
     {
         int swept = 0;
@@ -155,11 +153,18 @@ internal sealed class SnapshotFolders
         {
             foreach (var temp in Directory.EnumerateDirectories(idFolder, "." + "*" + TempSuffix))
             {
-                var core = Path.GetFileName(temp)[..^TempSuffix.Length];
-                var owner = core[(core.LastIndexOf('.') + 1)..].Split('-')[0];
-                if (!int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || !CacheLayout.IsProcessAlive(pid))
+                if (CacheLayout.TempNameOwner(Path.GetFileName(temp), TempSuffix) is not { } pid || !CacheLayout.IsProcessAlive(pid))
                 {
                     DeleteTree(temp);
+                    swept++;
+                }
+            }
+
+            foreach (var temp in Directory.EnumerateFiles(idFolder, "." + "*" + AssetMaterializer.TempSuffix))
+            {
+                if (CacheLayout.TempNameOwner(Path.GetFileName(temp), AssetMaterializer.TempSuffix) is not { } pid || !CacheLayout.IsProcessAlive(pid))
+                {
+                    NoFollowFile.Delete(temp);
                     swept++;
                 }
             }
@@ -177,23 +182,23 @@ internal sealed class SnapshotFolders
             names.Add(file.FileName);
             if (!IsCurrent(Path.Combine(folder, file.FileName), file.BlobPath))
             {
-                Place(folder, file, afterHardlink);
+                Place(folder, file, afterHardlink, stagingDirectory: Path.GetDirectoryName(folder));
             }
         }
 
         foreach (var entry in Directory.EnumerateFileSystemEntries(folder))
         {
             var name = Path.GetFileName(entry);
-            if (!names.Contains(name) && !name.EndsWith(MaterializerTempSuffix, StringComparison.Ordinal))
+            if (!names.Contains(name) && !name.EndsWith(AssetMaterializer.TempSuffix, StringComparison.Ordinal))
             {
                 NoFollowFile.Delete(entry);
             }
         }
     }
 
-    private void Place(string folder, SnapshotFile file, Action<string> afterHardlink)
+    private void Place(string folder, SnapshotFile file, Action<string> afterHardlink, string? stagingDirectory = null)
     {
-        var (path, used) = _materializer.Place(file.BlobPath, folder, file.FileName, s_plan);
+        var (path, used) = _materializer.Place(file.BlobPath, folder, file.FileName, s_plan, stagingDirectory);
         if (used == Placement.Hardlink)
         {
             afterHardlink(file.Sha256);

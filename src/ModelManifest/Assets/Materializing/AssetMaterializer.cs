@@ -16,6 +16,9 @@ namespace ModelManifest.Assets;
 /// </remarks>
 public sealed class AssetMaterializer
 {
+    /// <summary>The suffix of a placement's temporary name.</summary>
+    internal const string TempSuffix = ".mmtmp";
+
     private readonly ConcurrentDictionary<(string Cache, string Target), Placement> _bestMode = new();
 
     /// <summary>Materializes <paramref name="blobPath"/> as <paramref name="targetDirectory"/>/<paramref name="fileName"/>, replacing any existing file atomically.</summary>
@@ -42,9 +45,11 @@ public sealed class AssetMaterializer
     /// <summary>
     /// Places <paramref name="blobPath"/> as <paramref name="targetDirectory"/>/<paramref name="fileName"/> by the first
     /// way of <paramref name="plan"/> that works here (the one that worked last time for this pair of volumes first),
-    /// replacing any existing entry atomically.
+    /// replacing any existing entry atomically. The entry is built under a temporary name in
+    /// <paramref name="stagingDirectory"/> (same volume; the target folder when null) and renamed into place; the name
+    /// carries this process's id so that a sweep can tell the leftovers of a dead process.
     /// </summary>
-    internal (string Path, Placement Used) Place(string blobPath, string targetDirectory, string fileName, IReadOnlyList<Placement> plan)
+    internal (string Path, Placement Used) Place(string blobPath, string targetDirectory, string fileName, IReadOnlyList<Placement> plan, string? stagingDirectory = null)
     {
         if (!AssetValidator.IsSafeFileName(fileName))
         {
@@ -60,7 +65,7 @@ public sealed class AssetMaterializer
             plan = plan.SkipWhile(m => m != known).ToArray();
         }
 
-        var temp = Path.Combine(Path.GetDirectoryName(target)!, "." + fileName + "." + Guid.NewGuid().ToString("N")[..8] + ".mmtmp");
+        var temp = Path.Combine(stagingDirectory ?? Path.GetDirectoryName(target)!, CacheLayout.NewTempName(fileName, TempSuffix));
         string? lastError = null;
         foreach (var candidate in plan)
         {
