@@ -118,3 +118,6 @@ curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/big/big.bin" # warm the page c
 echo "== fetch of $BYTES bytes on loopback, same CLI, empty cache ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
 measure "fetch --source http:// (nginx)" "${CLI[@]}" fetch -m "$WORK/www/big/big.models.json" --cache "$WORK/cache" --source "http://127.0.0.1:$HTTP_PORT/"
 measure "fetch --source oci:// (docker-registry)" "${CLI[@]}" fetch -m "$WORK/www/big/big.models.json" --cache "$WORK/cache" --source "$LOCATION:1.0.0"
+# Each server's own ceiling for one stream: the blob read by curl to /dev/null (no hashing, no disk write).
+measure "curl -o /dev/null from nginx" curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/big/big.bin"
+measure "curl -o /dev/null from docker-registry" curl -sf -o /dev/null "http://127.0.0.1:$REGISTRY_PORT/v2/bench/big/blobs/sha256:$SHA"

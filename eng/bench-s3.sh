@@ -76,3 +76,7 @@ HTTP_MEDIAN=$MEDIAN
 measure "fetch --source s3://models/bench (s3rver)" "${CLI[@]}" fetch -m "$WORK/bench.models.json" -s s3://models/bench --cache "$WORK/cache"
 S3_MEDIAN=$MEDIAN
 awk -v h="$HTTP_MEDIAN" -v s="$S3_MEDIAN" 'BEGIN { printf "s3 throughput / http throughput: %.2f\n", h/s }'
+# Each server's own ceiling for one stream, no hashing, no disk write: the HTTP file and the S3 object (s3rver does not
+# check signatures, so a plain GET of the object's path-style URL stands for a signed one) read by curl to /dev/null.
+measure "curl -o /dev/null from python3 http.server" curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/bench/bench.bin"
+measure "curl -o /dev/null from s3rver" curl -sf -o /dev/null "http://127.0.0.1:$S3_PORT/models/bench/bench.bin"

@@ -110,13 +110,17 @@ echo "== $BYTES bytes from nginx on loopback, full speed ($RUNS runs each; machi
 measure "curl -o" curl -s -o "$WORK/out/full.bin" "http://127.0.0.1:$PORT/full/full.bin"
 measure "aria2c -x 8 -s 8" aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d "$WORK/out" -o full.bin "http://127.0.0.1:$PORT/full/full.bin"
 measure "modelmanifest fetch (verified, fsynced)" "${CLI[@]}" fetch -m "$WORK/full.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache"
+# The same guarantees with standard tools: download, then check the sha256, then make it durable.
+measure "curl -o; openssl dgst -sha256; sync -f" sh -c "curl -s -o '$WORK/out/full.bin' 'http://127.0.0.1:$PORT/full/full.bin' && openssl dgst -sha256 '$WORK/out/full.bin' >/dev/null && sync -f '$WORK/out/full.bin'"
 
 echo "== $CAPPED_BYTES bytes, nginx capping each connection at 40 MB/s (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
 measure "curl -o" curl -s -o "$WORK/out/capped.bin" "http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
 measure "aria2c -x 8 -s 8" aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d "$WORK/out" -o capped.bin "http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
 measure "modelmanifest fetch (verified, fsynced)" "${CLI[@]}" fetch -m "$WORK/capped.models.json" -s "http://127.0.0.1:$CAPPED_PORT/" --cache "$WORK/cache"
+measure "aria2c -x 8; openssl dgst -sha256; sync -f" sh -c "aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d '$WORK/out' -o capped.bin 'http://127.0.0.1:$CAPPED_PORT/capped/capped.bin' && openssl dgst -sha256 '$WORK/out/capped.bin' >/dev/null && sync -f '$WORK/out/capped.bin'"
 fi
 
 echo "== $MANY assets of 1 MiB from nginx on loopback, same CLI ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
 measure "modelmanifest fetch, $MANY x 1 MiB, 4 at once" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache" --max-concurrent-assets 4
+measure "modelmanifest fetch, $MANY x 1 MiB, 16 at once" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache" --max-concurrent-assets 16
 measure "modelmanifest fetch, $MANY x 1 MiB, one at a time" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache" --max-concurrent-assets 1

@@ -21,7 +21,7 @@ public sealed class CacheSnapshotsCommandTests : IDisposable
         File.Copy(weights, Path.Combine(mirror, "weights.safetensors"));
         string manifest = _dir.File("demo.models.json");
         Assert.Equal(0, CliRunner.Run("extract", weights, "--id", "weather", "--into", manifest).ExitCode);
-        var fetched = Json(CliRunner.Run("fetch", "-m", manifest, "--cache", cache, "--source", mirror, "--json")).EnumerateArray().Single();
+        var fetched = Json(CliRunner.Run("fetch", "-m", manifest, "--cache", cache, "--source", mirror, "--json")).GetProperty("assets").EnumerateArray().Single();
         string blob = fetched.GetProperty("path").GetString()!;
 
         // The folder as the runtime lays it out: model id 'weather:small' (':' written '~'), version 1.0.0, a link to the blob.

@@ -40,14 +40,18 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public void Validate_and_cache_ls_json_carry_the_format_version()
+    public void Validate_fetch_and_cache_json_carry_the_format_version()
     {
-        string manifest = _dir.Write("empty.models.json", System.Text.Encoding.UTF8.GetBytes("{\"schemaVersion\": 1, \"models\": []}"));
+        string manifest = _dir.Write("empty.models.json", System.Text.Encoding.UTF8.GetBytes("{\"schemaVersion\": \"1.1\", \"models\": []}"));
         CliRunner.Result validate = CliRunner.Run("validate", manifest, "--json", "--no-reference");
         Assert.Equal(1, JsonDocument.Parse(validate.StdOut).RootElement.GetProperty("formatVersion").GetInt32());
-        CliRunner.Result ls = CliRunner.Run("cache", "ls", "--cache", _dir.File("cache"), "--json");
-        Assert.True(ls.ExitCode == 0, ls.StdErr);
-        Assert.Equal(1, JsonDocument.Parse(ls.StdOut).RootElement.GetProperty("formatVersion").GetInt32());
+        string[][] commands = [["cache", "ls"], ["cache", "verify"], ["fetch", "-m", manifest]];
+        foreach (string[] command in commands)
+        {
+            CliRunner.Result r = CliRunner.Run([.. command, "--cache", _dir.File("cache"), "--json"]);
+            Assert.True(r.ExitCode == 0, string.Join(' ', command) + ": " + r.StdErr);
+            Assert.Equal(1, JsonDocument.Parse(r.StdOut).RootElement.GetProperty("formatVersion").GetInt32());
+        }
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class FetchAndCacheTests : IDisposable
     }
 
     private JsonElement Fetch(params string[] extra) =>
-        Json(CliRunner.Run(["fetch", "-m", _manifest, "--cache", _cache, "--json", .. extra]));
+        Json(CliRunner.Run(["fetch", "-m", _manifest, "--cache", _cache, "--json", .. extra])).GetProperty("assets");
 
     [Fact]
     public void Fetch_asks_sources_in_order_and_says_which_served_each_asset()

@@ -42,7 +42,7 @@ public sealed class FetchManyTests : IAsyncLifetime
         Assert.True(result.ExitCode == 0, result.StdErr + result.StdOut);
 
         Assert.InRange(_server.MaxInFlight, 2, 4);
-        var rows = JsonDocument.Parse(result.StdOut).RootElement.EnumerateArray().ToList();
+        var rows = JsonDocument.Parse(result.StdOut).RootElement.GetProperty("assets").EnumerateArray().ToList();
         Assert.Equal(_assets.Select(a => a.Id), rows.Select(r => r.GetProperty("asset").GetString()));
         foreach (var (asset, row) in _assets.Zip(rows))
         {

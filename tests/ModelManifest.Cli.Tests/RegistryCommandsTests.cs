@@ -48,7 +48,7 @@ public sealed class RegistryCommandsTests : IAsyncLifetime
         Assert.Equal(TestContent.Sha256(content), (string?)asset["sha256"]);
         Assert.Equal(new Uri(_registry.BaseUrl, "v1/blobs/sha256/" + TestContent.Sha256(content)).ToString(), (string?)asset["urls"]![0]);
         Assert.True(fetch.ExitCode == 0, fetch.StdErr);
-        Assert.Equal("registry:" + Url.TrimEnd('/'), JsonDocument.Parse(fetch.StdOut).RootElement[0].GetProperty("source").GetString());
+        Assert.Equal("registry:" + Url.TrimEnd('/'), JsonDocument.Parse(fetch.StdOut).RootElement.GetProperty("assets")[0].GetProperty("source").GetString());
         Assert.DoesNotContain(Token, push.StdOut + push.StdErr + again.StdErr + pull.StdOut + pull.StdErr);
     }
 

@@ -24,7 +24,7 @@ public sealed class AzureBlobCliTests(AzuriteFixture azurite) : IClassFixture<Az
         var result = Run(azurite.Server.ConnectionString(), content, "cli");
 
         Assert.True(result.ExitCode == 0, result.StdErr + result.StdOut);
-        var served = Assert.Single(JsonDocument.Parse(result.StdOut).RootElement.EnumerateArray().ToList());
+        var served = Assert.Single(JsonDocument.Parse(result.StdOut).RootElement.GetProperty("assets").EnumerateArray().ToList());
         Assert.Equal(AzuriteFixture.Location("cli"), served.GetProperty("source").GetString());
         Assert.Equal(content, File.ReadAllBytes(served.GetProperty("path").GetString()!));
     }
@@ -60,7 +60,7 @@ public sealed class AzureBlobCliTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal((1, 0), Pushed(first));
         Assert.Equal((0, 1), Pushed(second));
         Assert.True(fetched.ExitCode == 0, fetched.StdErr + fetched.StdOut);
-        var served = Assert.Single(JsonDocument.Parse(fetched.StdOut).RootElement.EnumerateArray().ToList());
+        var served = Assert.Single(JsonDocument.Parse(fetched.StdOut).RootElement.GetProperty("assets").EnumerateArray().ToList());
         Assert.Equal(target, served.GetProperty("source").GetString());
         var blobs = await azurite.ListAsync("cli-push/");
         Assert.Equal(["cli-push/manifests/weather/1.0.0.models.json", $"cli-push/sha256/{TestContent.Sha256(content)}"], blobs.Keys.Order(StringComparer.Ordinal));

@@ -124,7 +124,8 @@ internal static class CacheCommand
         var results = targets.Select(sha => (Sha: sha, State: cache.VerifyAsync(sha).GetAwaiter().GetResult())).ToList();
         if (asJson)
         {
-            host.Output.WriteLine(new JsonArray([.. results.Select(r => (JsonNode)new JsonObject { ["sha256"] = r.Sha, ["state"] = r.State.ToString().ToLowerInvariant() })]).ToJsonString(Json.Indented));
+            var blobs = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject { ["sha256"] = r.Sha, ["state"] = r.State.ToString().ToLowerInvariant() })]);
+            host.Output.WriteLine(new JsonObject { ["formatVersion"] = Json.FormatVersion, ["blobs"] = blobs }.ToJsonString(Json.Indented));
         }
         else
         {

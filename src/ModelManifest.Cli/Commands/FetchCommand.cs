@@ -289,7 +289,7 @@ internal static class FetchCommand
                 });
             }
 
-            host.Output.WriteLine(array.ToJsonString(Json.Indented));
+            host.Output.WriteLine(new JsonObject { ["formatVersion"] = Json.FormatVersion, ["assets"] = array }.ToJsonString(Json.Indented));
         }
         else
         {
