@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace ModelManifest.Build.Tests;
 
 /// <summary>
-/// The packed ModelManifest and ModelManifest.Build packages in a local feed, shared by every end-to-end test.
+/// The packed ModelManifest, ModelManifest.Build and ModelManifest.Cli (tool) packages in a local feed, shared by every end-to-end test.
 /// eng/test.sh packs them once before the tests (MODELMANIFEST_E2E_FEED); run alone, the fixture packs them itself.
 /// </summary>
 public sealed class PackedPackages : IDisposable
@@ -18,7 +18,7 @@ public sealed class PackedPackages : IDisposable
         if (string.IsNullOrEmpty(feed) || !File.Exists(Path.Combine(feed, $"ModelManifest.Build.{Version}.nupkg")))
         {
             feed = Path.Combine(Root, "feed");
-            foreach (string project in new[] { "src/ModelManifest/ModelManifest.csproj", "src/ModelManifest.Build/ModelManifest.Build.csproj" })
+            foreach (string project in new[] { "src/ModelManifest/ModelManifest.csproj", "src/ModelManifest.Build/ModelManifest.Build.csproj", "src/ModelManifest.Cli/ModelManifest.Cli.csproj" })
             {
                 var result = DotNet.Run(TestPaths.RepositoryRoot, ["pack", project, "-c", "Release", "-o", feed, "-nodeReuse:false"], new Dictionary<string, string>());
                 if (result.ExitCode != 0)
