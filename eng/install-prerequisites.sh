@@ -14,6 +14,9 @@ packages=()
 [ -x /usr/bin/skopeo ] || packages+=(skopeo)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || packages+=(postgresql)
 [ -x /usr/bin/aws ] || packages+=(awscli)
+# debootstrap: the Debian root of the local base image on which eng/container-check.sh builds the registry's container
+# image (tests/ModelManifest.Registry.Tests/ContainerImageTests.cs).
+command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || packages+=(debootstrap)
 
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
