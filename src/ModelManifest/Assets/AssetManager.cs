@@ -305,14 +305,12 @@ public sealed class AssetManager
     /// </summary>
     private async Task<string?> TryGetVerifiedAsync(AssetInfo asset, CancellationToken cancellationToken)
     {
-        switch (Cache.Check(asset.Sha256, asset.Size))
+        if (Cache.TryGet(asset.Sha256, asset.Size, out var cached))
         {
-            case AssetCache.FastState.Intact when Cache.TryGet(asset.Sha256, asset.Size, out var cached):
-                return cached;
-            case AssetCache.FastState.Missing:
-                return null;
+            return cached; // the hot path: one stat and one stamp read
         }
 
+        // Missing comes back at once; anything else at the blob's name is rehashed.
         switch (await Cache.VerifyAsync(asset.Sha256, cancellationToken).ConfigureAwait(false))
         {
             case CacheBlobState.Intact:

