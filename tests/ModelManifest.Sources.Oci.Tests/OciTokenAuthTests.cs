@@ -78,7 +78,7 @@ public sealed class OciTokenAuthTests : IClassFixture<TokenRegistryFixture>, IDi
     }
 
     [Fact]
-    public async Task The_CLI_logs_in_with_docker_config_json_an_identity_token_and_a_credential_helper()
+    public async Task The_CLI_logs_in_with_docker_config_json_an_identity_token_a_credential_helper_and_the_default_credential_store()
     {
         var asset = new SampleAsset("cli", "cli.bin", 12_000, seed: 25);
         await OciTestKit.Target($"oci://{Host}/team/cli", GoodLogin).PushAsync(OciTestKit.Push(_dir, "1.0.0", asset), null, CancellationToken.None);
@@ -107,6 +107,11 @@ public sealed class OciTokenAuthTests : IClassFixture<TokenRegistryFixture>, IDi
         File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string helpers = DockerConfig($$$"""{"credHelpers":{"{{{Host}}}":"mmtest"}}""");
         output = Fetch(new() { ["DOCKER_CONFIG"] = helpers, ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") }, out exit);
+        Assert.True(exit == 0, output);
+
+        // credsStore, as Docker Desktop writes it: an empty auths entry for the host, the login in the default store.
+        string store = DockerConfig($$$"""{"auths":{"{{{Host}}}":{}},"credsStore":"mmtest"}""");
+        output = Fetch(new() { ["DOCKER_CONFIG"] = store, ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") }, out exit);
         Assert.True(exit == 0, output);
 
         // identitytoken: an OAuth2 refresh token, exchanged at the token service (never sent as a password).
