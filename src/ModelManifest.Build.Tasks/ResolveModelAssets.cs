@@ -46,7 +46,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     /// <summary><c>$(ModelAssetUseLocalCaches)</c>: ask the Hugging Face cache and Ollama's store first (default true).</summary>
     public string UseLocalCaches { get; set; } = string.Empty;
 
-    /// <summary><c>$(ModelAssetMaxConcurrentAssets)</c>: how many assets are fetched at once (default 4).</summary>
+    /// <summary><c>$(ModelAssetMaxConcurrentAssets)</c>: how many assets are fetched at once (default 8).</summary>
     public string MaxConcurrentAssets { get; set; } = string.Empty;
 
     /// <summary><c>$(ModelAssetMaxConnectionsPerAsset)</c>: the most connections one large asset is fetched over (default 8).</summary>

@@ -93,6 +93,25 @@ public sealed class SplitDownloadTests : LoopbackTestBase
     }
 
     [Fact]
+    public async Task A_far_server_whose_new_connections_answer_late_still_gets_more_connections()
+    {
+        // Each request waits longer than a throughput window before its first byte: a window in which the new
+        // connections have not delivered yet must not count as "more connections did not help".
+        // Two connections, then four; the four must be seen delivering before their gain is judged, and it doubles again.
+        var (content, asset, served) = ServeOverHttp(64 * Part, 308);
+        served.BytesPerSecondPerConnection = 4 * Part;
+        served.AnswerDelay = TimeSpan.FromMilliseconds(600);
+        Engine.Options.Transfer.InitialConnections = 2;
+        Engine.Options.Transfer.PartSize = 4 * Part; // several buffers per part, as with the default 16 MiB parts
+
+        var result = await Engine.Manager.GetAsync(asset);
+        await Server.WaitIdleAsync();
+
+        Assert.Equal(content, File.ReadAllBytes(result.CachePath));
+        Assert.True(Server.MaxInFlight > 4, $"at most {Server.MaxInFlight} parts were fetched at once: {string.Join(" | ", Engine.Log.Where(m => m.Contains("connections", StringComparison.Ordinal)))}");
+    }
+
+    [Fact]
     public async Task Part_requests_answered_429_with_Retry_After_are_retried_and_the_download_completes()
     {
         var (content, asset, served) = ServeOverHttp(6 * Part, 307);

@@ -105,6 +105,6 @@ public sealed class ResolutionDiagnosticsTests : IDisposable
         Assert.Equal(3, lines.Count);
         Assert.Equal("Model asset weights (weights.bin, 0.06 MB): resolving", lines[0]);
         Assert.Matches(@"^Model asset weights \(weights\.bin, 0\.06 MB\): from directory:.+, \w+ into models/weights\.bin, \d+\.\d s", lines[1]);
-        Assert.Matches(@"^Model assets: 1 resolved, 0\.06 MB downloaded in \d+\.\d s, \d+\.\d MB/s, up to 4 at once\.$", lines[2]);
+        Assert.Matches(@"^Model assets: 1 resolved, 0\.06 MB downloaded in \d+\.\d s, \d+\.\d MB/s, up to 8 at once\.$", lines[2]);
     }
 }

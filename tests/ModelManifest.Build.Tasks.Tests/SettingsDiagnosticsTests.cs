@@ -36,7 +36,7 @@ public sealed class SettingsDiagnosticsTests : IDisposable
         { "non-boolean ModelAssetUseUrlHints", (t, w) => t.UseUrlHints = "sometimes", "MM1103", true, ["ModelAssetUseUrlHints 'sometimes'", "true or false"] },
         { "ModelAssetBundleDirectory outside the output", (t, w) => t.BundleDirectory = "../outside", "MM1103", true, ["ModelAssetBundleDirectory '../outside'", "relative path"] },
         { "rooted ModelAssetBundleDirectory", (t, w) => t.BundleDirectory = Path.Combine(w.Root, "abs"), "MM1103", true, ["ModelAssetBundleDirectory", "relative path"] },
-        { "zero ModelAssetMaxConcurrentAssets", (t, w) => t.MaxConcurrentAssets = "0", "MM1103", true, ["ModelAssetMaxConcurrentAssets '0'", "whole number from 1", "default 4"] },
+        { "zero ModelAssetMaxConcurrentAssets", (t, w) => t.MaxConcurrentAssets = "0", "MM1103", true, ["ModelAssetMaxConcurrentAssets '0'", "whole number from 1", "default 8"] },
         { "non-numeric ModelAssetMaxConcurrentAssets", (t, w) => t.MaxConcurrentAssets = "many", "MM1103", true, ["ModelAssetMaxConcurrentAssets 'many'", "whole number from 1"] },
         { "negative ModelAssetMaxConnectionsPerAsset", (t, w) => t.MaxConnectionsPerAsset = "-2", "MM1103", true, ["ModelAssetMaxConnectionsPerAsset '-2'", "default 8"] },
         { "ModelAssetMaxConnectionsPerAsset beyond int", (t, w) => t.MaxConnectionsPerAsset = "9999999999", "MM1103", true, ["ModelAssetMaxConnectionsPerAsset '9999999999'", "from 1 to 2147483647"] },

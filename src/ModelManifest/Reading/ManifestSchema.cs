@@ -167,7 +167,7 @@ internal sealed class ManifestSchema
                 case "x-since": node.Since = RequireString(p, at); break;
                 case "pattern":
                     node.Pattern = RequireString(p, at);
-                    node.PatternRegex = new Regex(node.Pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
+                    node.PatternRegex = new Regex(node.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
                     break;
                 case "minLength": node.MinLength = RequireInt(p, at); break;
                 case "maxLength": node.MaxLength = RequireInt(p, at); break;

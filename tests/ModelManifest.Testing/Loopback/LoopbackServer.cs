@@ -155,6 +155,11 @@ public sealed class LoopbackServer : IAsyncDisposable
             }
         }
 
+        if (file.AnswerDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(file.AnswerDelay, context.RequestAborted);
+        }
+
         long start = 0;
         var end = file.Length - 1;
         if (file.SupportsRange && TryParseRange(record.Range, file.Length, out var from, out var to))

@@ -42,6 +42,9 @@ public sealed class ServedFile
     /// <summary>Pace each response to this many bytes per second (0: as fast as possible), as a server that caps every connection.</summary>
     public long BytesPerSecondPerConnection { get; set; }
 
+    /// <summary>Wait this long before answering each request with the body (a server far away: every request costs a round trip).</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     /// <summary>Answer <see cref="FailStatus"/> to this many requests first.</summary>
     public int FailFirst { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http;
 using System.Security.Cryptography;
 
@@ -208,11 +209,15 @@ internal sealed class CacheWriter
         return (Sha256File.Hex(hash), resumedFrom);
     }
 
-    /// <summary>Copies with two buffers so the next network read overlaps writing and hashing the current chunk.</summary>
+    /// <summary>
+    /// Copies with two buffers so the next network read overlaps writing and hashing the current chunk. The buffers are
+    /// pooled: fetching many assets must not allocate two fresh megabyte arrays each (large-object churn forces full
+    /// collections).
+    /// </summary>
     private static async Task<long> CopyAsync(Stream input, FileStream file, IncrementalHash hash, long offset, long size, Action<long> progress, CancellationToken cancellationToken)
     {
-        var current = new byte[Sha256File.BufferSize];
-        var next = new byte[Sha256File.BufferSize];
+        var current = ArrayPool<byte>.Shared.Rent(Sha256File.BufferSize);
+        var next = ArrayPool<byte>.Shared.Rent(Sha256File.BufferSize);
         var pending = FillAsync(input, current, cancellationToken);
         long reported = offset;
         try
@@ -246,9 +251,14 @@ internal sealed class CacheWriter
         }
         finally
         {
-            if (!pending.IsCompleted)
+            ArrayPool<byte>.Shared.Return(current);
+            if (pending.IsCompleted)
             {
-                // The caller disposes the stream; observe the read it abandons.
+                ArrayPool<byte>.Shared.Return(next);
+            }
+            else
+            {
+                // The caller disposes the stream; observe the read it abandons, and leave its buffer to it (never back in the pool).
                 _ = pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
@@ -24,28 +25,39 @@ internal static class Sha256File
     /// <summary>Feeds the first <paramref name="length"/> bytes of a file into <paramref name="hash"/>.</summary>
     public static async Task AppendAsync(IncrementalHash hash, SafeFileHandle handle, long length, CancellationToken cancellationToken)
     {
-        var current = new byte[BufferSize];
-        var next = new byte[BufferSize];
+        var current = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var next = ArrayPool<byte>.Shared.Rent(BufferSize);
         long offset = 0;
         var pending = ReadAt(handle, current, offset, length, cancellationToken);
-        while (true)
+        try
         {
-            var read = await pending.ConfigureAwait(false);
-            if (read == 0)
+            while (true)
             {
-                return;
-            }
+                var read = await pending.ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return;
+                }
 
-            offset += read;
-            pending = ReadAt(handle, next, offset, length, cancellationToken);
-            hash.AppendData(current, 0, read);
-            (current, next) = (next, current);
+                offset += read;
+                pending = ReadAt(handle, next, offset, length, cancellationToken);
+                hash.AppendData(current, 0, read);
+                (current, next) = (next, current);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(current);
+            if (pending.IsCompleted)
+            {
+                ArrayPool<byte>.Shared.Return(next); // a read still running owns its buffer: it never goes back to the pool
+            }
         }
     }
 
     private static Task<int> ReadAt(SafeFileHandle handle, byte[] buffer, long offset, long length, CancellationToken cancellationToken)
     {
-        var count = (int)Math.Min(buffer.Length, length - offset);
+        var count = (int)Math.Min(BufferSize, length - offset);
         return count <= 0
             ? Task.FromResult(0)
             : Task.Run(() => RandomAccess.Read(handle, buffer.AsSpan(0, count), offset), cancellationToken);

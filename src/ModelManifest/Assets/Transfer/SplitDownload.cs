@@ -19,7 +19,11 @@ namespace ModelManifest.Assets;
 internal sealed class SplitDownload
 {
     private const double Growth = 1.1;
-    private static readonly TimeSpan s_growthWindow = TimeSpan.FromMilliseconds(250);
+
+    // Throughput (bytes as the network delivers them) is compared over windows this long, counted only once every
+    // connection has delivered its first bytes: a connection still opening — a long round trip, a TLS handshake — would
+    // make adding connections look useless.
+    private static readonly TimeSpan s_growthWindow = TimeSpan.FromMilliseconds(100);
     private static readonly ConditionalWeakTable<IAssetSource, SemaphoreSlim> s_hostBudgets = new();
     private static readonly long s_writebackStep = 32L << 20;
 
@@ -38,6 +42,9 @@ internal sealed class SplitDownload
     private PartState _state = null!;
     private long[] _partBytes = Array.Empty<long>();
     private long _held;
+    private long _received; // counted as the network delivers (finer than _held, which grows a written buffer at a time)
+    private int _started;
+    private int _delivering;
 
     public SplitDownload(AssetInfo asset, IRangedAssetSource source, DownloadFile file, string statePath, AssetManagerOptions options, Action<long> progress)
     {
@@ -181,6 +188,7 @@ internal sealed class SplitDownload
 
     private void StartWorker(int? part, AssetContent? content, CancellationTokenSource stop)
     {
+        Interlocked.Increment(ref _started);
         lock (_workers)
         {
             _workers.Add(Task.Run(() => WorkAsync(part, content, stop), CancellationToken.None));
@@ -188,22 +196,32 @@ internal sealed class SplitDownload
         }
     }
 
-    /// <summary>Doubles the connections while the combined throughput grows; stops at the first window that shows no gain.</summary>
+    /// <summary>
+    /// Doubles the connections while the combined throughput grows; stops at the first window that shows no gain. A window
+    /// in which a connection has not delivered yet is no evidence either way and is not counted.
+    /// </summary>
     private async Task GrowAsync(CancellationTokenSource stop)
     {
         var clock = Stopwatch.StartNew();
         double previousRate = 0;
-        long previousBytes = Interlocked.Read(ref _held);
+        long previousBytes = Interlocked.Read(ref _received);
         var warmingUp = true;
         try
         {
             while (!_pending.IsEmpty && ActiveWorkers < _transfer.MaxConnectionsPerAsset)
             {
                 await Task.Delay(s_growthWindow, stop.Token).ConfigureAwait(false);
-                var bytes = Interlocked.Read(ref _held);
+                var bytes = Interlocked.Read(ref _received);
+                if (Volatile.Read(ref _delivering) < Volatile.Read(ref _started))
+                {
+                    clock.Restart();
+                    previousBytes = bytes;
+                    continue;
+                }
+
                 if (bytes == previousBytes)
                 {
-                    continue; // nothing arrived yet (connections still opening): no evidence either way
+                    continue; // nothing arrived in this window: keep it open
                 }
 
                 var rate = (bytes - previousBytes) / clock.Elapsed.TotalSeconds;
@@ -218,11 +236,13 @@ internal sealed class SplitDownload
 
                 if (rate <= previousRate * Growth)
                 {
+                    _options.Log?.Invoke($"{_asset.Key}: staying at {ActiveWorkers} connections ({rate / 1e6:0.0} MB/s, {previousRate / 1e6:0.0} MB/s with fewer).");
                     return;
                 }
 
-                previousRate = rate;
                 var add = Math.Min(ActiveWorkers, _transfer.MaxConnectionsPerAsset - ActiveWorkers);
+                _options.Log?.Invoke($"{_asset.Key}: {rate / 1e6:0.0} MB/s over {ActiveWorkers} connections (before: {previousRate / 1e6:0.0} MB/s); adding {add}.");
+                previousRate = rate;
                 for (int i = 0; i < add && TryStartWorker(stop); i++)
                 {
                 }
@@ -282,11 +302,12 @@ internal sealed class SplitDownload
     private async Task WorkAsync(int? part, AssetContent? content, CancellationTokenSource stop)
     {
         var buffer = new byte[Sha256File.BufferSize];
+        var delivered = new StrongBox<bool>();
         try
         {
             while (part is { } current || _pending.TryDequeue(out current))
             {
-                await FetchPartAsync(current, content, buffer, stop.Token).ConfigureAwait(false);
+                await FetchPartAsync(current, content, buffer, delivered, stop.Token).ConfigureAwait(false);
                 content = null;
                 part = null;
             }
@@ -299,12 +320,17 @@ internal sealed class SplitDownload
         }
         finally
         {
+            if (!delivered.Value)
+            {
+                Interlocked.Increment(ref _delivering); // a worker that found nothing left to do holds no window back
+            }
+
             _budget.Release();
         }
     }
 
     /// <summary>Fetches one part, resuming it where it stopped after a transient failure.</summary>
-    private async Task FetchPartAsync(int part, AssetContent? content, byte[] buffer, CancellationToken cancellationToken)
+    private async Task FetchPartAsync(int part, AssetContent? content, byte[] buffer, StrongBox<bool> delivered, CancellationToken cancellationToken)
     {
         var start = _state.Start(part);
         var length = _state.Length(part);
@@ -321,7 +347,7 @@ internal sealed class SplitDownload
                     throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"asked for bytes {start + before}-{start + length - 1}, the source answered with {answered}.");
                 }
 
-                await CopyAsync(content.Stream, part, start, length, buffer, cancellationToken).ConfigureAwait(false);
+                await CopyAsync(content.Stream, part, start, length, buffer, delivered, cancellationToken).ConfigureAwait(false);
                 if (Volatile.Read(ref _partBytes[part]) < length)
                 {
                     throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"the range from byte {start + before} ended at byte {start + Volatile.Read(ref _partBytes[part])} of {start + length}.", isTransient: true);
@@ -358,7 +384,7 @@ internal sealed class SplitDownload
         Save();
     }
 
-    private async Task CopyAsync(Stream input, int part, long start, long length, byte[] buffer, CancellationToken cancellationToken)
+    private async Task CopyAsync(Stream input, int part, long start, long length, byte[] buffer, StrongBox<bool> delivered, CancellationToken cancellationToken)
     {
         var written = Volatile.Read(ref _partBytes[part]);
         while (written < length)
@@ -371,6 +397,12 @@ internal sealed class SplitDownload
                 for (int n; read < want && (n = await input.ReadAsync(buffer.AsMemory(read, want - read), cancellationToken).ConfigureAwait(false)) > 0;)
                 {
                     read += n;
+                    Interlocked.Add(ref _received, n);
+                    if (!delivered.Value)
+                    {
+                        delivered.Value = true;
+                        Interlocked.Increment(ref _delivering);
+                    }
                 }
             }
             catch (Exception e) when (read > 0 && !DiskSpace.IsFull(e))
@@ -385,6 +417,7 @@ internal sealed class SplitDownload
             }
 
             await WriteAsync(part, start + written, buffer, read, cancellationToken).ConfigureAwait(false);
+
             written += read;
             if (read < want)
             {

@@ -10,7 +10,7 @@ public sealed class TransferOptions
     public const int DefaultMaxConnectionsPerAsset = 8;
 
     /// <summary>The default of <see cref="MaxConcurrentAssets"/>.</summary>
-    public const int DefaultMaxConcurrentAssets = 4;
+    public const int DefaultMaxConcurrentAssets = 8;
 
     /// <summary>The default of <see cref="MinimumSplitSize"/> (64 MiB).</summary>
     public const long DefaultMinimumSplitSize = 64L << 20;
