@@ -3,7 +3,10 @@
 # fsynced and renamed into the cache) against `curl -o` and `aria2c -x 8`, from nginx on loopback — once at full speed
 # and once with nginx capping every connection at 40 MB/s (`limit_rate 40m`), as CDNs and long-distance links do.
 # Prints the median wall time and peak RSS of a few runs of each. Not a test: prints figures.
-# Then 200 assets of 1 MiB: the same CLI with its default concurrency against --max-concurrent-assets 1.
+# Then 200 assets of 1 MiB: the same CLI with its default concurrency (8) and 16 against --max-concurrent-assets 1, from
+# nginx and from a server that answers each request after 20 ms (eng/bench-latency-server.py: a server across a network).
+# The CLI is the ReadyToRun build users get from `dotnet tool install` (published for this machine's platform); every
+# run starts after a `sync`, so no run pays for the writeback of the one before.
 #   eng/bench-transfer.sh [bytes] [capped-bytes] [runs]     (defaults: 1 GiB, 512 MiB, 3 runs)
 #   BENCH_ONLY=many eng/bench-transfer.sh                   (only the many-assets comparison)
 # Needs ~ 3 x bytes free in /tmp; installs aria2 and nginx (Debian packages) when missing; everything is deleted afterwards.
@@ -21,19 +24,23 @@ fi
 
 WORK=$(mktemp -d /tmp/mm-bench-transfer.XXXXXX)
 NGINX_PID=
+LATENCY_PID=
 cleanup() {
   if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+  if [ -n "$LATENCY_PID" ]; then kill "$LATENCY_PID" 2>/dev/null || true; fi
   chmod -R u+w "$WORK" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-dotnet build -c Release -nodeReuse:false src/ModelManifest.Cli >/dev/null
-CLI=(dotnet src/ModelManifest.Cli/bin/Release/net10.0/ModelManifest.Cli.dll)
+case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; *) RID=linux-x64 ;; esac
+dotnet publish src/ModelManifest.Cli -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true -nodeReuse:false -o "$WORK/tool" >/dev/null
+CLI=("$WORK/tool/ModelManifest.Cli")
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 CAPPED_PORT=$(free_port)
+LATENCY_PORT=$(free_port)
 
 # One asset per size, served at <id>/<fileName> (the http source's default path template).
 make_asset() { # name bytes -> writes $WORK/www/<name>/<name>.bin and a manifest; prints the manifest path
@@ -87,6 +94,9 @@ CONF
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+python3 eng/bench-latency-server.py "$WORK/www" "$LATENCY_PORT" 20 &
+LATENCY_PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$LATENCY_PORT/" && break; sleep 0.1; done
 if [ "${BENCH_ONLY:-}" != many ]; then
   curl -s -o /dev/null "http://127.0.0.1:$PORT/full/full.bin"     # warm the page cache of the served files
   curl -s -o /dev/null "http://127.0.0.1:$PORT/capped/capped.bin"
@@ -97,7 +107,7 @@ measure() {
   local label=$1; shift
   : >"$WORK/times"
   for _ in $(seq "$RUNS"); do
-    rm -rf "$WORK/out" "$WORK/cache"; mkdir -p "$WORK/out"
+    rm -rf "$WORK/out" "$WORK/cache"; mkdir -p "$WORK/out"; sync
     /usr/bin/time -f "%e %M" -o "$WORK/time1" "$@" >"$WORK/last.log" 2>&1 || { cat "$WORK/last.log"; exit 1; }
     cat "$WORK/time1" >>"$WORK/times"
   done
@@ -120,7 +130,10 @@ measure "modelmanifest fetch (verified, fsynced)" "${CLI[@]}" fetch -m "$WORK/ca
 measure "aria2c -x 8; openssl dgst -sha256; sync -f" sh -c "aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d '$WORK/out' -o capped.bin 'http://127.0.0.1:$CAPPED_PORT/capped/capped.bin' && openssl dgst -sha256 '$WORK/out/capped.bin' >/dev/null && sync -f '$WORK/out/capped.bin'"
 fi
 
-echo "== $MANY assets of 1 MiB from nginx on loopback, same CLI ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
-measure "modelmanifest fetch, $MANY x 1 MiB, 4 at once" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache" --max-concurrent-assets 4
-measure "modelmanifest fetch, $MANY x 1 MiB, 16 at once" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache" --max-concurrent-assets 16
-measure "modelmanifest fetch, $MANY x 1 MiB, one at a time" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache" --max-concurrent-assets 1
+for server in "nginx on loopback:$PORT" "a server answering after 20 ms:$LATENCY_PORT"; do
+  port=${server##*:}
+  echo "== $MANY assets of 1 MiB from ${server%:*}, same CLI ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  measure "modelmanifest fetch, $MANY x 1 MiB, default (8 at once)" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$port/" --cache "$WORK/cache"
+  measure "modelmanifest fetch, $MANY x 1 MiB, 16 at once" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$port/" --cache "$WORK/cache" --max-concurrent-assets 16
+  measure "modelmanifest fetch, $MANY x 1 MiB, one at a time" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$port/" --cache "$WORK/cache" --max-concurrent-assets 1
+done
