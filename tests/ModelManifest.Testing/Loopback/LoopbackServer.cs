@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
 namespace ModelManifest.Testing;
@@ -35,17 +38,33 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>The most requests served at the same time: how many connections a client really used at once.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
-    public static async Task<LoopbackServer> StartAsync()
+    /// <summary>With HTTPS: the server's self-signed certificate (for 127.0.0.1) as PEM, for a client to trust (<c>SSL_CERT_FILE</c>).</summary>
+    public string? CertificatePem { get; private set; }
+
+    /// <summary>
+    /// Starts the server: plain HTTP/1.1, or with <paramref name="https"/> TLS offering HTTP/2 and HTTP/1.1 by ALPN (as
+    /// CDNs and the Hugging Face hub do), with a fresh self-signed certificate.
+    /// </summary>
+    public static async Task<LoopbackServer> StartAsync(bool https = false)
     {
         var server = new LoopbackServer();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        X509Certificate2? certificate = https ? SelfSignedLoopbackCertificate() : null;
+        server.CertificatePem = certificate?.ExportCertificatePem();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
             listen.Use(next => context =>
             {
                 Interlocked.Increment(ref server._connections);
                 return next(context);
-            })));
+            });
+            if (certificate is not null)
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            }
+        }));
         server._app = builder.Build();
         server._app.Run(server.HandleAsync);
         await server._app.StartAsync();
@@ -54,6 +73,18 @@ public sealed class LoopbackServer : IAsyncDisposable
             : throw new InvalidOperationException("no server");
         server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
         return server;
+    }
+
+    private static X509Certificate2 SelfSignedLoopbackCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
 
     public Uri Add(string path, ServedFile file)
@@ -103,6 +134,7 @@ public sealed class LoopbackServer : IAsyncDisposable
         var record = new RecordedRequest(context.Request.Path.Value ?? string.Empty, context.Request.Headers.Range.ToString(), context.Request.Headers.Authorization.ToString())
         {
             IfNoneMatch = context.Request.Headers.IfNoneMatch.ToString(),
+            Protocol = context.Request.Protocol,
         };
         Requests.Enqueue(record);
         if (!_files.TryGetValue(record.Path, out var file))
@@ -346,6 +378,9 @@ public sealed class RecordedRequest(string path, string range, string authorizat
     public string Authorization { get; } = authorization;
 
     public string IfNoneMatch { get; init; } = string.Empty;
+
+    /// <summary>"HTTP/1.1" or "HTTP/2".</summary>
+    public string Protocol { get; init; } = string.Empty;
 
     public long BytesSent => Interlocked.Read(ref _bytes);
 

@@ -63,7 +63,7 @@ public sealed class HttpManifestSource : IManifestSource, IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return Fallback(e.Message);
+            return Fallback(HttpTransport.Describe(e));
         }
 
         using (response)

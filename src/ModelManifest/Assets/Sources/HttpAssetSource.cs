@@ -126,9 +126,14 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
             }
             catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                if (HttpTransport.IsPermanent(e))
+                {
+                    throw Fail(AssetDiagnosticIds.TransportError, $"{Redactor.Url(url)}: {HttpTransport.Describe(e)}.", transient: false, e);
+                }
+
                 if (attempt >= _options.MaxRetries || deadline.Elapsed >= _options.ResponseDeadline)
                 {
-                    throw Fail(AssetDiagnosticIds.TransportError, $"{Redactor.Url(url)}: {Describe(e)} (after {attempt + 1} attempts).", transient: false, e);
+                    throw Fail(AssetDiagnosticIds.TransportError, $"{Redactor.Url(url)}: {HttpTransport.Describe(e)} (after {attempt + 1} attempts).", transient: false, e);
                 }
 
                 await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
@@ -296,8 +301,6 @@ public sealed class HttpAssetSource : IRangedAssetSource, IDisposable
 
     private Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         Task.Delay(Backoff.Delay(_options.RetryDelay, attempt + 1), cancellationToken);
-
-    private static string Describe(Exception e) => e is OperationCanceledException ? "timed out" : e.Message;
 
     private AssetSourceException Fail(string code, string message, bool transient, Exception? inner = null)
     {

@@ -38,6 +38,47 @@ internal static class HttpTransport
         request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
     }
 
+    /// <summary>
+    /// A transport failure in words a person can act on. HttpClient's own message for a failed TLS handshake is "The SSL
+    /// connection could not be established, see inner exception"; this names the cause (an untrusted certificate, a name
+    /// mismatch) and where a private certificate authority is added.
+    /// </summary>
+    public static string Describe(Exception e)
+    {
+        if (e is OperationCanceledException)
+        {
+            return "timed out";
+        }
+
+        if (IsTlsFailure(e))
+        {
+            var cause = Innermost(e).Message.TrimEnd('.');
+            return $"the TLS handshake failed: {cause}. If the server's certificate comes from a private certificate authority, add that authority to this machine's trusted certificates (on Linux: the system store, or SSL_CERT_FILE / SSL_CERT_DIR)";
+        }
+
+        var message = e.Message;
+        return e.InnerException is { } inner && message.Contains("inner exception", StringComparison.OrdinalIgnoreCase)
+            ? Innermost(inner).Message
+            : message;
+    }
+
+    /// <summary>Whether asking again cannot help: a certificate that is not trusted now will not be trusted in a second.</summary>
+    public static bool IsPermanent(Exception e) => IsTlsFailure(e);
+
+    private static bool IsTlsFailure(Exception e) =>
+        e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }
+        || e.InnerException is System.Security.Authentication.AuthenticationException;
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+
+        return e;
+    }
+
     private static string ProductVersion()
     {
         var assembly = typeof(HttpTransport).Assembly;

@@ -172,7 +172,7 @@ internal sealed class HuggingFaceHub : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw Fail(AssetDiagnosticIds.TransportError, $"{Redactor.Url(request.RequestUri!)}: {e.Message}", transient: true, e);
+            throw Fail(AssetDiagnosticIds.TransportError, $"{Redactor.Url(request.RequestUri!)}: {HttpTransport.Describe(e)}", transient: !HttpTransport.IsPermanent(e), e);
         }
     }
 

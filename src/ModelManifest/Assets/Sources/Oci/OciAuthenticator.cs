@@ -126,7 +126,7 @@ internal sealed class OciAuthenticator(OciCredentialStore store, string host)
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"the token service of {host} at {Redactor.Url(realm)} did not answer: {(e is OperationCanceledException ? "timed out" : e.Message)}.", isTransient: true);
+            throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"the token service of {host} at {Redactor.Url(realm)} did not answer: {HttpTransport.Describe(e)}.", isTransient: !HttpTransport.IsPermanent(e));
         }
 
         using (response)

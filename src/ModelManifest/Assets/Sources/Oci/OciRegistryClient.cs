@@ -198,8 +198,8 @@ internal sealed class OciRegistryClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            string why = e is OperationCanceledException ? $"no response within {HeaderTimeout.TotalSeconds:0} s" : e.Message;
-            throw Failure(AssetDiagnosticIds.TransportError, $"{method} {Redactor.Url(url)} failed: {why}.", transient: true);
+            string why = e is OperationCanceledException ? $"no response within {HeaderTimeout.TotalSeconds:0} s" : HttpTransport.Describe(e);
+            throw Failure(AssetDiagnosticIds.TransportError, $"{method} {Redactor.Url(url)} failed: {why}.", transient: !HttpTransport.IsPermanent(e));
         }
     }
 

@@ -72,7 +72,7 @@ internal sealed class RegistryClient : IDisposable
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    string why = e is OperationCanceledException ? $"no response within {ResponseTimeout.TotalSeconds:0} s" : e.Message;
+                    string why = e is OperationCanceledException ? $"no response within {ResponseTimeout.TotalSeconds:0} s" : HttpTransport.Describe(e);
                     throw Fail(AssetDiagnosticIds.TransportError, $"cannot reach the registry at {Redactor.Url(current)}: {why}", e);
                 }
             }
