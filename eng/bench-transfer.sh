@@ -122,6 +122,8 @@ measure "aria2c -x 8 -s 8" aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d
 measure "modelmanifest fetch (verified, fsynced)" "${CLI[@]}" fetch -m "$WORK/full.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache"
 # The same guarantees with standard tools: download, then check the sha256, then make it durable.
 measure "curl -o; openssl dgst -sha256; sync -f" sh -c "curl -s -o '$WORK/out/full.bin' 'http://127.0.0.1:$PORT/full/full.bin' && openssl dgst -sha256 '$WORK/out/full.bin' >/dev/null && sync -f '$WORK/out/full.bin'"
+# The floor of any durable download here: the disk writing the same bytes (read from the page cache) and an fsync.
+measure "the disk alone: dd conv=fsync (no network)" dd if="$WORK/www/full/full.bin" of="$WORK/out/full.bin" bs=4M conv=fsync status=none
 
 echo "== $CAPPED_BYTES bytes, nginx capping each connection at 40 MB/s (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
 measure "curl -o" curl -s -o "$WORK/out/capped.bin" "http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"

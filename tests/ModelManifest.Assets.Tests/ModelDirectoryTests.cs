@@ -110,9 +110,11 @@ public sealed class ModelDirectoryTests : IDisposable
         var incomplete = new System.Collections.Concurrent.ConcurrentBag<string>();
         var watcher = Task.Run(() =>
         {
-            // At least one look, even when the callers finish before this thread is first scheduled (a loaded machine).
-            do
+            // Looks until the callers are done, then once more: under load this thread may only get scheduled before the
+            // folder exists and after the callers finished, and that last look must still see the folder.
+            for (var last = false; !last;)
             {
+                last = done.IsCancellationRequested;
                 if (Directory.Exists(folder))
                 {
                     var names = Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
@@ -127,7 +129,6 @@ public sealed class ModelDirectoryTests : IDisposable
                     }
                 }
             }
-            while (!done.IsCancellationRequested);
         });
 
         // Separate AssetCache/AssetManager objects over one root stand for separate processes: nothing in memory is shared.

@@ -182,7 +182,7 @@ internal sealed class CacheWriter
                     offset = resumedFrom = 0;
                 }
 
-                offset = await CopyAsync(content.Stream, file, hash, offset, asset.Size, progress, cancellationToken).ConfigureAwait(false);
+                offset = await CopyAsync(content.Stream, file, hash, offset, asset.Size, _options.DurableWrites, progress, cancellationToken).ConfigureAwait(false);
                 if (offset < asset.Size)
                 {
                     throw new AssetSourceException(AssetDiagnosticIds.TransportError, $"the transfer ended after {offset} of {asset.Size} bytes.", isTransient: true);
@@ -212,10 +212,12 @@ internal sealed class CacheWriter
     /// <summary>
     /// Copies with two buffers so the next network read overlaps writing and hashing the current chunk. The buffers are
     /// pooled: fetching many assets must not allocate two fresh megabyte arrays each (large-object churn forces full
-    /// collections).
+    /// collections). With <paramref name="writeBack"/>, the kernel is asked to start writing each written step to disk,
+    /// so the fsync before the rename does not wait for the whole file.
     /// </summary>
-    private static async Task<long> CopyAsync(Stream input, FileStream file, IncrementalHash hash, long offset, long size, Action<long> progress, CancellationToken cancellationToken)
+    private static async Task<long> CopyAsync(Stream input, FileStream file, IncrementalHash hash, long offset, long size, bool writeBack, Action<long> progress, CancellationToken cancellationToken)
     {
+        long writtenBack = offset;
         var current = ArrayPool<byte>.Shared.Rent(Sha256File.BufferSize);
         var next = ArrayPool<byte>.Shared.Rent(Sha256File.BufferSize);
         var pending = FillAsync(input, current, cancellationToken);
@@ -240,6 +242,12 @@ internal sealed class CacheWriter
                 file.Write(current, 0, read);
                 hash.AppendData(current, 0, read);
                 offset += read;
+                if (writeBack && offset - writtenBack >= FileWriteback.Step)
+                {
+                    FileWriteback.StartWriteback(file.SafeFileHandle, writtenBack, offset - writtenBack);
+                    writtenBack = offset;
+                }
+
                 if (offset - reported >= 1 << 20)
                 {
                     reported = offset;

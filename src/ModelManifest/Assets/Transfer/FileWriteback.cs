@@ -10,6 +10,9 @@ namespace ModelManifest.Assets;
 /// </summary>
 internal static class FileWriteback
 {
+    /// <summary>How much written data to let pile up before asking for its writeback: small enough that the final fsync waits for little, large enough to keep the calls few.</summary>
+    public const long Step = 8L << 20;
+
     private const int SyncFileRangeWrite = 2;
     private static bool s_unavailable = !OperatingSystem.IsLinux();
 

@@ -7,7 +7,7 @@ namespace ModelManifest.Assets;
 /// <summary>
 /// Fetches one large asset from a source that serves byte ranges: parts over several connections at once, written at
 /// their place in one preallocated private file, while one hasher follows the contiguous written prefix (reading it
-/// back from the page cache — no second pass at the end) and starts the kernel's writeback of what it has hashed.
+/// back from the page cache — no second pass at the end) and starts the kernel's writeback of what every part has written.
 /// </summary>
 /// <remarks>
 /// Connections: starts with <see cref="TransferOptions.InitialConnections"/> and doubles while the combined throughput
@@ -20,12 +20,10 @@ internal sealed class SplitDownload
 {
     private const double Growth = 1.1;
 
-    // Throughput (bytes as the network delivers them) is compared over windows this long, counted only once every
-    // connection has delivered its first bytes: a connection still opening — a long round trip, a TLS handshake — would
-    // make adding connections look useless.
+    // Throughput is compared over windows this long, counted only once every connection has delivered its first bytes:
+    // a connection still opening — a long round trip, a TLS handshake — would make adding connections look useless.
     private static readonly TimeSpan s_growthWindow = TimeSpan.FromMilliseconds(100);
     private static readonly ConditionalWeakTable<IAssetSource, SemaphoreSlim> s_hostBudgets = new();
-    private static readonly long s_writebackStep = 32L << 20;
 
     private readonly AssetInfo _asset;
     private readonly IRangedAssetSource _source;
@@ -42,7 +40,8 @@ internal sealed class SplitDownload
     private PartState _state = null!;
     private long[] _partBytes = Array.Empty<long>();
     private long _held;
-    private long _received; // counted as the network delivers (finer than _held, which grows a written buffer at a time)
+    private long _streamedBytes; // bytes read while a response streams (after its first read), over every connection
+    private long _streamingTicks; // the time those reads took, summed over connections (Stopwatch ticks)
     private int _started;
     private int _delivering;
 
@@ -202,31 +201,35 @@ internal sealed class SplitDownload
     /// </summary>
     private async Task GrowAsync(CancellationTokenSource stop)
     {
-        var clock = Stopwatch.StartNew();
         double previousRate = 0;
-        long previousBytes = Interlocked.Read(ref _received);
+        long previousBytes = Interlocked.Read(ref _streamedBytes);
+        long previousTicks = Interlocked.Read(ref _streamingTicks);
         var warmingUp = true;
         try
         {
             while (!_pending.IsEmpty && ActiveWorkers < _transfer.MaxConnectionsPerAsset)
             {
                 await Task.Delay(s_growthWindow, stop.Token).ConfigureAwait(false);
-                var bytes = Interlocked.Read(ref _received);
+                var bytes = Interlocked.Read(ref _streamedBytes);
+                var ticks = Interlocked.Read(ref _streamingTicks);
                 if (Volatile.Read(ref _delivering) < Volatile.Read(ref _started))
                 {
-                    clock.Restart();
                     previousBytes = bytes;
+                    previousTicks = ticks;
                     continue;
                 }
 
-                if (bytes == previousBytes)
+                if (ticks == previousTicks || bytes == previousBytes)
                 {
-                    continue; // nothing arrived in this window: keep it open
+                    continue; // nothing streamed in this window: keep it open
                 }
 
-                var rate = (bytes - previousBytes) / clock.Elapsed.TotalSeconds;
-                clock.Restart();
+                // What the connections deliver while they stream, times how many there are: the wait for each part's
+                // answer (a round trip per request) is left out, so a window in which some connections sit between
+                // parts is not mistaken for a window in which more connections stopped helping.
+                var rate = (bytes - previousBytes) / Stopwatch.GetElapsedTime(previousTicks, ticks).TotalSeconds * ActiveWorkers;
                 previousBytes = bytes;
+                previousTicks = ticks;
                 if (warmingUp)
                 {
                     // The first window holds connection set-up and slow start: it would make any growth look worthwhile.
@@ -387,6 +390,7 @@ internal sealed class SplitDownload
     private async Task CopyAsync(Stream input, int part, long start, long length, byte[] buffer, StrongBox<bool> delivered, CancellationToken cancellationToken)
     {
         var written = Volatile.Read(ref _partBytes[part]);
+        long lastRead = 0; // the first read of a response waits for its answer: only the reads after it time the stream
         while (written < length)
         {
             var want = (int)Math.Min(buffer.Length, length - written);
@@ -397,7 +401,14 @@ internal sealed class SplitDownload
                 for (int n; read < want && (n = await input.ReadAsync(buffer.AsMemory(read, want - read), cancellationToken).ConfigureAwait(false)) > 0;)
                 {
                     read += n;
-                    Interlocked.Add(ref _received, n);
+                    var now = Stopwatch.GetTimestamp();
+                    if (lastRead != 0)
+                    {
+                        Interlocked.Add(ref _streamedBytes, n);
+                        Interlocked.Add(ref _streamingTicks, now - lastRead);
+                    }
+
+                    lastRead = now;
                     if (!delivered.Value)
                     {
                         delivered.Value = true;
@@ -443,11 +454,12 @@ internal sealed class SplitDownload
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var handle = _file.Stream.SafeFileHandle;
         var buffer = new byte[4 * Sha256File.BufferSize];
+        var writtenBack = new long[_state.Count];
         long hashed = 0;
-        long writtenBack = 0;
         var part = 0;
         while (hashed < _asset.Size)
         {
+            StartWriteback(handle, writtenBack);
             while (part < _state.Count && Volatile.Read(ref _partBytes[part]) == _state.Length(part))
             {
                 part++;
@@ -472,14 +484,33 @@ internal sealed class SplitDownload
                 hash.AppendData(buffer, 0, read);
                 hashed += read;
             }
-
-            if (_options.DurableWrites && (hashed - writtenBack >= s_writebackStep || hashed == _asset.Size))
-            {
-                FileWriteback.StartWriteback(handle, writtenBack, hashed - writtenBack);
-                writtenBack = hashed;
-            }
         }
 
+        StartWriteback(handle, writtenBack);
         return Sha256File.Hex(hash);
+    }
+
+    /// <summary>
+    /// Asks the kernel to start writing back what each part has written since it last asked, a step at a time, and a
+    /// finished part's tail. Parts ahead of the hashed prefix count too: with several parts in flight the prefix lags
+    /// them, and what is left dirty when the last byte lands is what the fsync before the rename waits for. Done here,
+    /// in the hasher, so a congested disk never holds up a connection's reads.
+    /// </summary>
+    private void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long[] writtenBack)
+    {
+        if (!_options.DurableWrites)
+        {
+            return;
+        }
+
+        for (int p = 0; p < writtenBack.Length; p++)
+        {
+            var written = Volatile.Read(ref _partBytes[p]);
+            if (written - writtenBack[p] >= FileWriteback.Step || (written == _state.Length(p) && written > writtenBack[p]))
+            {
+                FileWriteback.StartWriteback(handle, _state.Start(p) + writtenBack[p], written - writtenBack[p]);
+                writtenBack[p] = written;
+            }
+        }
     }
 }

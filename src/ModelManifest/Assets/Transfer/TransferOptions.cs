@@ -31,7 +31,7 @@ public sealed class TransferOptions
     public int MaxConnectionsPerHost { get; set; } = DefaultMaxConnectionsPerHost;
 
     /// <summary>How many connections a split download starts with; more are added while throughput grows.</summary>
-    public int InitialConnections { get; set; } = 2;
+    public int InitialConnections { get; set; } = 4;
 
     /// <summary>Assets smaller than this are fetched as one stream.</summary>
     public long MinimumSplitSize { get; set; } = DefaultMinimumSplitSize;
