@@ -54,6 +54,24 @@ public sealed class FetchManyTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Https_to_a_plain_HTTP_server_is_one_clean_error_that_says_to_write_http_without_retrying()
+    {
+        string manifest = _dir.Write("one.models.json", System.Text.Encoding.UTF8.GetBytes(SampleAsset.Manifest([_assets[0]])));
+        string https = "https://" + _server.BaseUrl.Authority + "/";
+
+        CliRunner.Result result = CliRunner.Run(["fetch", "-m", manifest, "--cache", _dir.File("cache-https"), "--source", https]);
+
+        string output = result.StdErr + result.StdOut;
+        Assert.True(result.ExitCode == 1, output);
+        Assert.Contains("the TLS handshake failed", output, StringComparison.Ordinal);
+        Assert.Contains("write http:// instead of https://", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("certificate authority", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("attempts", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Equal(0, _server.RequestCount);
+    }
+
+    [Fact]
     public void Max_concurrent_assets_below_one_is_one_clean_usage_error()
     {
         CliRunner.Result result = Fetch("--max-concurrent-assets", "0");

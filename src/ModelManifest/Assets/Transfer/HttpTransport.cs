@@ -40,8 +40,8 @@ internal static class HttpTransport
 
     /// <summary>
     /// A transport failure in words a person can act on. HttpClient's own message for a failed TLS handshake is "The SSL
-    /// connection could not be established, see inner exception"; this names the cause (an untrusted certificate, a name
-    /// mismatch) and where a private certificate authority is added.
+    /// connection could not be established, see inner exception"; this names the cause and what to do: where a private
+    /// certificate authority is added (an untrusted certificate), or http:// (a plain HTTP server asked for https://).
     /// </summary>
     public static string Describe(Exception e)
     {
@@ -53,7 +53,9 @@ internal static class HttpTransport
         if (IsTlsFailure(e))
         {
             var cause = Innermost(e).Message.TrimEnd('.');
-            return $"the TLS handshake failed: {cause}. If the server's certificate comes from a private certificate authority, add that authority to this machine's trusted certificates (on Linux: the system store, or SSL_CERT_FILE / SSL_CERT_DIR)";
+            return cause.Contains("certificate", StringComparison.OrdinalIgnoreCase)
+                ? $"the TLS handshake failed: {cause}. If the server's certificate comes from a private certificate authority, add that authority to this machine's trusted certificates (on Linux: the system store, or SSL_CERT_FILE / SSL_CERT_DIR)"
+                : $"the TLS handshake failed: {cause}. The server did not answer as an HTTPS server; if it serves plain HTTP, write http:// instead of https://";
         }
 
         var message = e.Message;
