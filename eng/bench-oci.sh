@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # OCI source benchmark, side by side in one run: `modelmanifest fetch` of one asset from a CNCF Distribution registry
-# on loopback (oci://, filesystem storage) against the same bytes through the plain HTTP source from nginx on loopback.
-# Both runs are the whole CLI process into an empty cache (sha256-verified, fsynced, renamed). Also times the push
+# on loopback (oci://, filesystem storage) against the same bytes through the plain HTTP source, from the same registry
+# (the blob URL as the manifest's per-asset URL) and from nginx on loopback. Every run is the whole CLI process into an
+# empty cache (sha256-verified, fsynced, renamed); runs interleave, and each row says how much CPU the server used,
+# which on two cores is taken from the client. Also times the push
 # that fills the registry (`modelmanifest push --to oci://…`) and a second, idempotent push. Not a test: prints figures.
 #   eng/bench-oci.sh [bytes] [runs]        (defaults: 1 GiB, 3 runs)
 # Needs ~ 4 x bytes free in /tmp, /usr/bin/docker-registry and nginx (eng/install-prerequisites.sh; nginx-light is
@@ -26,8 +28,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build -c Release -nodeReuse:false src/ModelManifest.Cli >/dev/null
-CLI=(dotnet src/ModelManifest.Cli/bin/Release/net10.0/ModelManifest.Cli.dll)
+. eng/bench-lib.sh
+publish_cli
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP_PORT=$(free_port)
@@ -96,18 +98,6 @@ once() {
   awk -v label="$label" '{ printf "%-44s %6.2f s   peak RSS %5.0f MB\n", label, $1, $2/1024 }' "$WORK/time1"
 }
 
-# measure <label> <command...>: RUNS runs into an empty cache, then "label  median-s  MB/s  peak-rss-MB".
-measure() {
-  local label=$1; shift
-  : >"$WORK/times"
-  for _ in $(seq "$RUNS"); do
-    rm -rf "$WORK/cache"
-    /usr/bin/time -f "%e %M" -o "$WORK/time1" "$@" >"$WORK/last.log" 2>&1 || { cat "$WORK/last.log"; exit 1; }
-    cat "$WORK/time1" >>"$WORK/times"
-  done
-  sort -n "$WORK/times" | awk -v label="$label" -v bytes="$BYTES" '{ t[NR]=$1; if ($2>rss) rss=$2 } END { m=t[int((NR+1)/2)]; printf "%-44s median %6.2f s  %7.1f MB/s   (runs: %d)   peak RSS %5.0f MB\n", label, m, bytes/1e6/m, NR, rss/1024 }'
-}
-
 LOCATION="oci://127.0.0.1:$REGISTRY_PORT/bench/big"
 echo "== push of $BYTES bytes to CNCF Distribution on loopback (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
 once "push --to oci:// (upload)" "${CLI[@]}" push "$WORK/www/big" --to "$LOCATION" --cache "$WORK/push-cache"
@@ -115,9 +105,21 @@ once "push --to oci:// again (idempotent)" "${CLI[@]}" push "$WORK/www/big" --to
 rm -rf "$WORK/push-cache"
 curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/big/big.bin" # warm the page cache of the served file
 
-echo "== fetch of $BYTES bytes on loopback, same CLI, empty cache ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
-measure "fetch --source http:// (nginx)" "${CLI[@]}" fetch -m "$WORK/www/big/big.models.json" --cache "$WORK/cache" --source "http://127.0.0.1:$HTTP_PORT/"
-measure "fetch --source oci:// (docker-registry)" "${CLI[@]}" fetch -m "$WORK/www/big/big.models.json" --cache "$WORK/cache" --source "$LOCATION:1.0.0"
+# The same bytes from the same registry through the plain HTTP source: the manifest's per-asset URL is the blob URL.
+# Against the oci:// row this is the OCI source's own cost (the manifest read, the blob by digest); against the nginx
+# row it is what the server costs (Distribution copies the blob through user space, nginx uses sendfile).
+mkdir -p "$WORK/hint"
+sed "s|\"sha256\": \"$SHA\"|\"sha256\": \"$SHA\", \"urls\": [\"http://127.0.0.1:$REGISTRY_PORT/v2/bench/big/blobs/sha256:$SHA\"]|" \
+  "$WORK/www/big/big.models.json" >"$WORK/hint/big.models.json"
+FETCH="${CLI[*]} fetch --cache $WORK/cache"
+
+echo "== fetch of $BYTES bytes on loopback, same CLI, empty cache ($RUNS interleaved runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+row "fetch --source http:// (nginx)" "$NGINX_PID" "$FETCH -m $WORK/www/big/big.models.json --source http://127.0.0.1:$HTTP_PORT/"
+row "fetch --source oci:// (docker-registry)" "$REGISTRY_PID" "$FETCH -m $WORK/www/big/big.models.json --source $LOCATION:1.0.0"
+row "fetch, plain HTTP source, the registry's blob URL" "$REGISTRY_PID" "$FETCH -m $WORK/hint/big.models.json"
+measure_rows
+echo "${MEDIANS[@]}" | awk '{ printf "oci:// / plain HTTP source, same registry: %.2f;  oci:// / plain HTTP source from nginx: %.2f\n", $3/$2, $1/$2 }'
 # Each server's own ceiling for one stream: the blob read by curl to /dev/null (no hashing, no disk write).
-measure "curl -o /dev/null from nginx" curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/big/big.bin"
-measure "curl -o /dev/null from docker-registry" curl -sf -o /dev/null "http://127.0.0.1:$REGISTRY_PORT/v2/bench/big/blobs/sha256:$SHA"
+row "curl -o /dev/null from nginx" "$NGINX_PID" "curl -sf -o /dev/null http://127.0.0.1:$HTTP_PORT/big/big.bin"
+row "curl -o /dev/null from docker-registry" "$REGISTRY_PID" "curl -sf -o /dev/null http://127.0.0.1:$REGISTRY_PORT/v2/bench/big/blobs/sha256:$SHA"
+measure_rows

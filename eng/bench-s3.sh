@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # S3 source benchmark, side by side in one run: `modelmanifest fetch --source s3://…` from s3rver on loopback (the
-# object put by the AWS CLI) against the same bytes through the plain http source from `python3 -m http.server` on
-# loopback. Each fetch is the whole CLI process into an empty cache (sha256-verified, fsynced, renamed).
-# Prints the median wall time, throughput and peak RSS of a few runs of each, and the S3/HTTP throughput ratio.
+# object put by the AWS CLI) against the same bytes through the plain http source, from the same s3rver (the object's
+# URL as the manifest's per-asset URL) and from `python3 -m http.server` on loopback. Each fetch is the whole CLI
+# process into an empty cache (sha256-verified, fsynced, renamed); runs interleave (eng/bench-lib.sh).
+# Prints the median wall time, throughput, peak RSS and server CPU of each row, and the S3/HTTP throughput ratios.
 # Not a test: prints figures.
 #   eng/bench-s3.sh [bytes] [runs]     (defaults: 1 GiB, 3 runs)
 # Needs ~ 3 x bytes free in /tmp, eng/install-prerequisites.sh run (s3rver, awscli); everything is deleted afterwards.
@@ -23,8 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build -c Release -nodeReuse:false src/ModelManifest.Cli >/dev/null
-CLI=(dotnet src/ModelManifest.Cli/bin/Release/net10.0/ModelManifest.Cli.dll)
+. eng/bench-lib.sh
+publish_cli
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 200); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "nothing listens on $1" >&2; exit 1; }
@@ -57,26 +58,21 @@ echo "== putting the object with the AWS CLI"
 /usr/bin/aws --endpoint-url "$AWS_ENDPOINT_URL_S3" s3 cp --only-show-errors "$WORK/www/bench/bench.bin" s3://models/bench/bench.bin
 curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/bench/bench.bin"   # warm the page cache of the served file
 
-# measure <label> <command...>: RUNS runs into an empty cache, then "label  median-s  MB/s  peak-rss-MB"; sets MEDIAN.
-measure() {
-  local label=$1; shift
-  : >"$WORK/times"
-  for _ in $(seq "$RUNS"); do
-    rm -rf "$WORK/cache"
-    /usr/bin/time -f "%e %M" -o "$WORK/time1" "$@" >"$WORK/last.log" 2>&1 || { cat "$WORK/last.log"; exit 1; }
-    cat "$WORK/time1" >>"$WORK/times"
-  done
-  MEDIAN=$(sort -n "$WORK/times" | awk '{ t[NR]=$1 } END { print t[int((NR+1)/2)] }')
-  sort -n "$WORK/times" | awk -v label="$label" -v bytes="$BYTES" '{ t[NR]=$1; if ($2>rss) rss=$2 } END { m=t[int((NR+1)/2)]; printf "%-46s median %6.2f s  %7.1f MB/s   (runs: %d)   peak RSS %5.0f MB\n", label, m, bytes/1e6/m, NR, rss/1024 }'
-}
+# The same object from the same s3rver through the plain HTTP source: its path-style URL as the manifest's per-asset
+# URL (s3rver does not check signatures, so a plain GET stands for a signed one).
+mkdir -p "$WORK/hint"
+sed "s|\"sha256\": \"$SHA\"|\"sha256\": \"$SHA\", \"urls\": [\"http://127.0.0.1:$S3_PORT/models/bench/bench.bin\"]|" \
+  "$WORK/bench.models.json" >"$WORK/hint/bench.models.json"
+FETCH="${CLI[*]} fetch --cache $WORK/cache"
 
-echo "== $BYTES bytes on loopback ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
-measure "fetch --source http:// (python3 http.server)" "${CLI[@]}" fetch -m "$WORK/bench.models.json" -s "http://127.0.0.1:$HTTP_PORT/" --cache "$WORK/cache"
-HTTP_MEDIAN=$MEDIAN
-measure "fetch --source s3://models/bench (s3rver)" "${CLI[@]}" fetch -m "$WORK/bench.models.json" -s s3://models/bench --cache "$WORK/cache"
-S3_MEDIAN=$MEDIAN
-awk -v h="$HTTP_MEDIAN" -v s="$S3_MEDIAN" 'BEGIN { printf "s3 throughput / http throughput: %.2f\n", h/s }'
-# Each server's own ceiling for one stream, no hashing, no disk write: the HTTP file and the S3 object (s3rver does not
-# check signatures, so a plain GET of the object's path-style URL stands for a signed one) read by curl to /dev/null.
-measure "curl -o /dev/null from python3 http.server" curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/bench/bench.bin"
-measure "curl -o /dev/null from s3rver" curl -sf -o /dev/null "http://127.0.0.1:$S3_PORT/models/bench/bench.bin"
+echo "== $BYTES bytes on loopback ($RUNS interleaved runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+row "fetch --source http:// (python3 http.server)" "${PIDS[1]}" "$FETCH -m $WORK/bench.models.json -s http://127.0.0.1:$HTTP_PORT/"
+row "fetch --source s3://models/bench (s3rver)" "${PIDS[0]}" "$FETCH -m $WORK/bench.models.json -s s3://models/bench"
+row "fetch, plain HTTP source, the object's URL (s3rver)" "${PIDS[0]}" "$FETCH -m $WORK/hint/bench.models.json"
+measure_rows
+echo "${MEDIANS[@]}" | awk '{ printf "s3:// / plain HTTP source, same s3rver: %.2f;  s3:// / plain HTTP source from http.server: %.2f\n", $3/$2, $1/$2 }'
+# Each server's own ceiling for one stream, no hashing, no disk write: the HTTP file and the S3 object read by curl to
+# /dev/null.
+row "curl -o /dev/null from python3 http.server" "${PIDS[1]}" "curl -s -o /dev/null http://127.0.0.1:$HTTP_PORT/bench/bench.bin"
+row "curl -o /dev/null from s3rver" "${PIDS[0]}" "curl -sf -o /dev/null http://127.0.0.1:$S3_PORT/models/bench/bench.bin"
+measure_rows

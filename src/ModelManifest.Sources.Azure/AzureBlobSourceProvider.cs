@@ -27,6 +27,13 @@ public sealed class AzureBlobSourceProvider : IAssetSourceProvider
     public IReadOnlyList<string> Schemes { get; } = [Scheme];
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string>? SettingNames { get; } =
+    [
+        AzureBlobLocation.ServiceUriKey, AzureBlobLocation.EndpointKey, AzureBlobLocation.ConnectionStringEnvironmentVariableKey,
+        AzureBlobLocation.SasTokenEnvironmentVariableKey, AzureBlobLocation.AnonymousKey, AzureBlobLocation.LayoutKey,
+    ];
+
+    /// <inheritdoc />
     public IAssetSource CreateSource(AssetSourceLocation location)
     {
         ArgumentNullException.ThrowIfNull(location);

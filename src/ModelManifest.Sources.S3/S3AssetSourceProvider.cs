@@ -16,6 +16,13 @@ internal sealed class S3AssetSourceProvider : IAssetSourceProvider
 {
     public IReadOnlyList<string> Schemes { get; } = ["s3"];
 
+    public IReadOnlyCollection<string>? SettingNames { get; } =
+    [
+        S3Settings.ProfileKey, S3Settings.RegionKey, S3Settings.EndpointKey, S3Settings.AccessKeyEnvironmentVariableKey,
+        S3Settings.SecretKeyEnvironmentVariableKey, S3Settings.SessionTokenEnvironmentVariableKey, S3Settings.PathStyleKey,
+        S3Settings.AnonymousKey, S3Settings.LayoutKey,
+    ];
+
     public IAssetSource CreateSource(AssetSourceLocation location) =>
         new S3AssetSource(new S3Store(S3Settings.Parse(location)));
 

@@ -20,6 +20,7 @@ internal static class FetchCommand
         var models = new Argument<string[]>("models") { Description = "Model ids, or id@version; all models when omitted.", Arity = ArgumentArity.ZeroOrMore };
         var manifests = new Option<string[]>("--manifest", "-m") { Description = $"Manifest files or folders (searched for {ManifestFiles.Pattern}).", Required = true, AllowMultipleArgumentsPerToken = true };
         var sources = new Option<string[]>("--source", "-s") { Description = "Where to fetch from, in priority order (repeatable): a folder, file://, an http(s) base URL, s3://, azblob://, oci://, hf:// or registry+https:// (docs/sources.md).", AllowMultipleArgumentsPerToken = true };
+        var settings = SourceSpec.CreateSettingOption("--source");
         var cacheRoot = new Option<string?>("--cache") { Description = "Cache folder (default: MODELMANIFEST_CACHE, XDG_CACHE_HOME/modelmanifest or ~/.cache/modelmanifest)." };
         var offline = new Option<bool>("--offline") { Description = "Open no connection: only the cache and folder sources (also MODELMANIFEST_OFFLINE=1 or HF_HUB_OFFLINE=1)." };
         var noLocalCaches = new Option<bool>("--no-local-caches") { Description = $"Do not look in the Hugging Face cache and Ollama's store first (also {LocalCaches.EnvironmentVariable}=0)." };
@@ -37,10 +38,10 @@ internal static class FetchCommand
         };
         var command = new Command("fetch", "Fetch the assets of models into the shared cache through prioritized sources.")
         {
-            models, manifests, sources, cacheRoot, offline, noLocalCaches, token, json, concurrentAssets, connections,
+            models, manifests, sources, settings, cacheRoot, offline, noLocalCaches, token, json, concurrentAssets, connections,
         };
         command.SetAction(parse => CommandHost.Run(parse, host => Run(host,
-            parse.GetValue(models) ?? [], parse.GetValue(manifests) ?? [], parse.GetValue(sources) ?? [],
+            parse.GetValue(models) ?? [], parse.GetValue(manifests) ?? [], SourceSpec.FromCommandLine(parse, settings, sources)[sources],
             parse.GetValue(cacheRoot), parse.GetValue(offline), !parse.GetValue(noLocalCaches) && LocalCaches.IsEnabledByEnvironment, parse.GetValue(token), parse.GetValue(json),
             new TransferOptions
             {
@@ -54,7 +55,7 @@ internal static class FetchCommand
         ? value
         : throw new CliException(Diagnostics.InvalidOptions, $"{option} {value.ToString(CultureInfo.InvariantCulture)} is not allowed; write a whole number of at least 1");
 
-    private static int Run(CommandHost host, string[] wanted, string[] manifestPaths, string[] sourceSpecs, string? cacheRoot, bool offline, bool localCaches, string? tokenVariable, bool asJson, TransferOptions transfer)
+    private static int Run(CommandHost host, string[] wanted, string[] manifestPaths, IReadOnlyList<SourceSpec> sourceSpecs, string? cacheRoot, bool offline, bool localCaches, string? tokenVariable, bool asJson, TransferOptions transfer)
     {
         ValidateSources(sourceSpecs);
         ManifestSnapshot snapshot = LoadManifests(host, manifestPaths);
@@ -70,7 +71,7 @@ internal static class FetchCommand
         try
         {
             int priority = 0;
-            foreach (string spec in sourceSpecs)
+            foreach (SourceSpec spec in sourceSpecs)
             {
                 IAssetSource source = CreateSource(spec, tokenVariable);
                 if (source is IDisposable d)
@@ -98,8 +99,14 @@ internal static class FetchCommand
     }
 
     /// <summary>Every http(s) source must be a base URL the engine accepts: checked before anything is read or fetched.</summary>
-    internal static void ValidateSources(string[] specs)
+    internal static void ValidateSources(IReadOnlyList<SourceSpec> sources)
     {
+        var specs = sources.Select(s => s.Location).ToList();
+        foreach (SourceSpec source in sources)
+        {
+            source.CheckSettings("--source");
+        }
+
         foreach (string spec in specs)
         {
             if (!spec.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !spec.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
@@ -111,7 +118,7 @@ internal static class FetchCommand
             if (!Uri.TryCreate(spec, UriKind.Absolute, out Uri? uri))
             {
                 // Never echo the text: a malformed URL may still carry a secret.
-                throw new CliException(Diagnostics.InvalidOptions, $"--source #{Array.IndexOf(specs, spec) + 1} is not a valid URL; {Allowed}");
+                throw new CliException(Diagnostics.InvalidOptions, $"--source #{specs.IndexOf(spec) + 1} is not a valid URL; {Allowed}");
             }
 
             if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
@@ -122,17 +129,17 @@ internal static class FetchCommand
     }
 
     /// <summary>A <c>--source</c> through the runtime's one factory (the MSBuild task's sources come from there too).</summary>
-    internal static IAssetSource CreateSource(string spec, string? tokenVariable)
+    internal static IAssetSource CreateSource(SourceSpec spec, string? tokenVariable)
     {
-        var settings = new Dictionary<string, string>();
+        var defaults = new Dictionary<string, string>();
         if (tokenVariable is not null)
         {
-            settings[AssetSourceFactory.TokenEnvironmentVariableKey] = tokenVariable;
+            defaults[AssetSourceFactory.TokenEnvironmentVariableKey] = tokenVariable;
         }
 
         try
         {
-            return AssetSourceFactory.Create(spec, settings);
+            return AssetSourceFactory.Create(spec.Location, spec.With(defaults));
         }
         catch (AssetException e)
         {

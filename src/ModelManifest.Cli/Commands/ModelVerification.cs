@@ -14,7 +14,7 @@ namespace ModelManifest.Cli.Commands;
 internal static class ModelVerification
 {
     /// <summary>Settings the model form shares with <c>fetch</c>.</summary>
-    internal sealed record Request(string Model, string[] Manifests, string[] Sources, string? CacheRoot, bool Offline, TimeSpan Timeout);
+    internal sealed record Request(string Model, string[] Manifests, IReadOnlyList<SourceSpec> Sources, string? CacheRoot, bool Offline, TimeSpan Timeout);
 
     public static JsonObject Run(CommandHost host, Request request, out bool pass)
     {
@@ -37,7 +37,7 @@ internal static class ModelVerification
         try
         {
             int priority = 0;
-            foreach (string spec in request.Sources)
+            foreach (SourceSpec spec in request.Sources)
             {
                 IAssetSource source = FetchCommand.CreateSource(spec, null);
                 if (source is IDisposable d)

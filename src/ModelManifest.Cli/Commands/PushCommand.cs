@@ -23,26 +23,30 @@ internal static class PushCommand
         var registry = new Option<string?>("--registry") { Description = "A ModelManifest registry to publish to (the same as --to <url> for a registry)." };
         var models = new Option<string[]>("--model") { Description = "Only these models (id or id@version; repeatable); all when omitted.", AllowMultipleArgumentsPerToken = true };
         var sources = new Option<string[]>("--source", "-s") { Description = "Where the bytes are, asked after the cache and before the manifests' own folders (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var settings = SourceSpec.CreateSettingOption("--to or --source");
         var cacheRoot = new Option<string?>("--cache") { Description = "Cache folder (default: MODELMANIFEST_CACHE, XDG_CACHE_HOME/modelmanifest or ~/.cache/modelmanifest)." };
         var token = new Option<string?>("--token-env") { Description = "Environment variable holding a bearer token for the target (and the http sources)." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command("push", "Upload model versions (bytes and metadata) to object storage, an OCI registry or a model registry.")
         {
-            manifests, to, registry, models, sources, cacheRoot, token, json,
+            manifests, to, registry, models, sources, settings, cacheRoot, token, json,
         };
-        command.SetAction(parse => CommandHost.Run(parse, host => Run(host,
-            parse.GetValue(manifests) ?? [], parse.GetValue(to), parse.GetValue(registry), parse.GetValue(models) ?? [],
-            parse.GetValue(sources) ?? [], parse.GetValue(cacheRoot), parse.GetValue(token), parse.GetValue(json))));
+        command.SetAction(parse => CommandHost.Run(parse, host =>
+        {
+            var specs = SourceSpec.FromCommandLine(parse, settings, to, registry, sources);
+            return Run(host, parse.GetValue(manifests) ?? [], specs[to].SingleOrDefault(), specs[registry].SingleOrDefault(),
+                parse.GetValue(models) ?? [], specs[sources], parse.GetValue(cacheRoot), parse.GetValue(token), parse.GetValue(json));
+        }));
         return command;
     }
 
     private sealed record Outcome(ModelInfo Model, ModelPushResult? Result, string? Code, string? Message);
 
-    private static int Run(CommandHost host, string[] manifestPaths, string? to, string? registry, string[] wanted, string[] sourceSpecs,
+    private static int Run(CommandHost host, string[] manifestPaths, SourceSpec? to, SourceSpec? registry, string[] wanted, IReadOnlyList<SourceSpec> sourceSpecs,
         string? cacheRoot, string? tokenVariable, bool asJson)
     {
+        FetchCommand.ValidateSources(sourceSpecs); // every location and setting is checked before anything is opened
         IAssetPushTarget target = CreateTarget(to, registry, tokenVariable);
-        FetchCommand.ValidateSources(sourceSpecs);
         ManifestSnapshot snapshot = FetchCommand.LoadManifests(host, manifestPaths);
         List<ModelInfo> selected = FetchCommand.Select(snapshot, wanted);
 
@@ -74,27 +78,29 @@ internal static class PushCommand
         }
     }
 
-    private static IAssetPushTarget CreateTarget(string? to, string? registry, string? tokenVariable)
+    private static IAssetPushTarget CreateTarget(SourceSpec? to, SourceSpec? registry, string? tokenVariable)
     {
         if ((to is null) == (registry is null))
         {
             throw new CliException(Diagnostics.InvalidOptions, "say where to push with exactly one of --to <location> or --registry <url>");
         }
 
-        var settings = new Dictionary<string, string>();
+        var defaults = new Dictionary<string, string>();
         if (tokenVariable is not null)
         {
-            settings[AssetSourceFactory.TokenEnvironmentVariableKey] = tokenVariable;
+            defaults[AssetSourceFactory.TokenEnvironmentVariableKey] = tokenVariable;
         }
 
         if (registry is not null)
         {
-            settings[AssetSourceFactory.KindKey] = "registry";
+            defaults[AssetSourceFactory.KindKey] = "registry";
         }
 
+        SourceSpec target = to ?? registry!;
+        target.CheckSettings(to is null ? "--registry" : "--to", defaults, pushTarget: true);
         try
         {
-            return AssetSourceFactory.CreatePushTarget(to ?? registry!, settings);
+            return AssetSourceFactory.CreatePushTarget(target.Location, target.With(defaults));
         }
         catch (AssetException e)
         {
@@ -103,10 +109,10 @@ internal static class PushCommand
     }
 
     /// <summary>The <c>--source</c>s in the order given, then the folder of each manifest (the bytes often sit beside it).</summary>
-    private static void AddSources(AssetManager manager, string[] sourceSpecs, string[] manifestPaths, string? tokenVariable, List<IDisposable> disposables)
+    private static void AddSources(AssetManager manager, IReadOnlyList<SourceSpec> sourceSpecs, string[] manifestPaths, string? tokenVariable, List<IDisposable> disposables)
     {
         int priority = 0;
-        foreach (string spec in sourceSpecs)
+        foreach (SourceSpec spec in sourceSpecs)
         {
             IAssetSource source = FetchCommand.CreateSource(spec, tokenVariable);
             if (source is IDisposable d)

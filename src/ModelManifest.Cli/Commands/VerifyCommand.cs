@@ -26,7 +26,8 @@ internal static class VerifyCommand
     {
         var checkpoint = new Argument<string>("checkpoint") { Description = "Checkpoint file to verify, or a model id[@version] from the --manifest files (an existing file wins)." };
         var manifests = new Option<string[]>("--manifest", "-m") { Description = $"Manifest files or folders (searched for {ManifestFiles.Pattern}) to find the model in.", AllowMultipleArgumentsPerToken = true };
-        var sources = new Option<string[]>("--source", "-s") { Description = "Model form: folder, file:// or http(s) base URL to fetch from, in priority order (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var sources = new Option<string[]>("--source", "-s") { Description = "Model form: where to fetch from, in priority order (repeatable): a folder, file://, an http(s) base URL, s3://, azblob://, oci://, hf:// or registry+https:// (docs/sources.md).", AllowMultipleArgumentsPerToken = true };
+        var settings = SourceSpec.CreateSettingOption("--source");
         var cacheRoot = new Option<string?>("--cache") { Description = "Model form: cache folder (default: MODELMANIFEST_CACHE, XDG_CACHE_HOME/modelmanifest or ~/.cache/modelmanifest)." };
         var offline = new Option<bool>("--offline") { Description = "Model form: open no connection; only the cache and folder sources." };
         var into = new Option<string?>("--into") { Description = "Manifest to record the result in (models whose asset has this file's sha256)." };
@@ -35,7 +36,7 @@ internal static class VerifyCommand
 
         var command = new Command("verify", "Check that a checkpoint is consistent and loads: structure for safetensors/GGUF, a safe (never executed) unpickling for PyTorch, ONNX Runtime in a separate process for ONNX.")
         {
-            checkpoint, manifests, sources, cacheRoot, offline, into, timeout, json,
+            checkpoint, manifests, sources, settings, cacheRoot, offline, into, timeout, json,
         };
         command.SetAction(parse => CommandHost.Run(parse, host =>
         {
@@ -47,7 +48,7 @@ internal static class VerifyCommand
                     throw new CliException(Diagnostics.InvalidOptions, "--into records the result of verifying a file; it does not apply to a model id");
                 }
 
-                var request = new ModelVerification.Request(target, parse.GetValue(manifests) ?? [], parse.GetValue(sources) ?? [],
+                var request = new ModelVerification.Request(target, parse.GetValue(manifests) ?? [], SourceSpec.FromCommandLine(parse, settings, sources)[sources],
                     parse.GetValue(cacheRoot), parse.GetValue(offline), TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))));
                 JsonObject report = ModelVerification.Run(host, request, out bool allPass);
                 Print(host, report, parse.GetValue(json));

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -50,7 +49,7 @@ public sealed class LoopbackServer : IAsyncDisposable
         var server = new LoopbackServer();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        X509Certificate2? certificate = https ? SelfSignedLoopbackCertificate() : null;
+        X509Certificate2? certificate = https ? LoopbackCertificate.Create() : null;
         server.CertificatePem = certificate?.ExportCertificatePem();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
@@ -73,18 +72,6 @@ public sealed class LoopbackServer : IAsyncDisposable
             : throw new InvalidOperationException("no server");
         server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
         return server;
-    }
-
-    private static X509Certificate2 SelfSignedLoopbackCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
 
     public Uri Add(string path, ServedFile file)
@@ -160,6 +147,11 @@ public sealed class LoopbackServer : IAsyncDisposable
         {
             context.Response.StatusCode = file.Status;
             return;
+        }
+
+        if (file.ContentType is not null)
+        {
+            context.Response.ContentType = file.ContentType;
         }
 
         if (file.ETag is not null)

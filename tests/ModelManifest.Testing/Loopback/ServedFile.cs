@@ -63,6 +63,9 @@ public sealed class ServedFile
     /// <summary>When set, sent as the ETag; a request whose If-None-Match equals it gets 304.</summary>
     public string? ETag { get; set; }
 
+    /// <summary>The Content-Type header, if any (a JSON answer such as a token endpoint's).</summary>
+    public string? ContentType { get; set; }
+
     /// <summary>Pause this long after each 1 MiB chunk (to catch a download in the middle).</summary>
     public TimeSpan ChunkDelay { get; set; }
 

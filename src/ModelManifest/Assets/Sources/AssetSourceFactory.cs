@@ -75,6 +75,41 @@ internal static partial class AssetSourceFactory
         return Provider(source).CreateSource(source);
     }
 
+    /// <summary>
+    /// Checks that every setting given is one the location's kind reads (plus <see cref="KindKey"/>): the CLI's
+    /// <c>--source-setting</c> must not let a typo pass unnoticed. MSBuild items are not checked here, since they carry
+    /// metadata of their own. A kind whose provider does not declare its settings is not checked.
+    /// </summary>
+    /// <param name="location">The location as written.</param>
+    /// <param name="settings">All its settings (a <see cref="KindKey"/> among them selects the kind).</param>
+    /// <param name="names">The names to check (by default every setting's).</param>
+    /// <param name="pushTarget">Whether the location is a push target (for the message).</param>
+    /// <param name="baseDirectory">Folder that a relative folder path is relative to.</param>
+    /// <exception cref="AssetException"><see cref="AssetDiagnosticIds.InvalidSourceLocation"/>: a setting this kind does not read.</exception>
+    public static void CheckSettingNames(string location, IReadOnlyDictionary<string, string> settings, IEnumerable<string>? names = null, bool pushTarget = false, string? baseDirectory = null)
+    {
+        var source = Parse(location, settings, baseDirectory, out bool isFolder);
+        IReadOnlyCollection<string>? known =
+            isFolder || source.Scheme == "file" ? [LayoutKey]
+            : (source.Scheme is "http" or "https") && AzureBlobHost(source) is null ? [PathTemplateKey, TokenEnvironmentVariableKey, BasicAuthEnvironmentVariableKey]
+            : (AzureBlobHost(source) ?? Provider(source)).SettingNames;
+        if (known is null)
+        {
+            return;
+        }
+
+        foreach (string name in names ?? settings.Keys)
+        {
+            if (!name.Equals(KindKey, StringComparison.OrdinalIgnoreCase) && !known.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                string kind = isFolder ? "folder" : source.Scheme + "://";
+                throw source.Invalid(known.Count == 0
+                    ? $"has the setting '{name}', but {kind} {(pushTarget ? "targets" : "sources")} take no settings"
+                    : $"has the setting '{name}', which {kind} {(pushTarget ? "targets" : "sources")} do not read; their settings are {string.Join(", ", known.Order(StringComparer.Ordinal))} and {KindKey} (docs/sources.md)");
+            }
+        }
+    }
+
     /// <summary>Whether a URL scheme names a kind of source this process can build (built in, registered or loadable).</summary>
     /// <param name="scheme">The scheme, without <c>:</c>.</param>
     /// <param name="missingPackage">When not: the optional package that would serve it, if any.</param>

@@ -19,6 +19,13 @@ public interface IAssetSourceProvider
     /// <summary>The URL schemes (without <c>:</c>) this provider builds sources for, also accepted as a <c>Kind</c> setting.</summary>
     IReadOnlyList<string> Schemes { get; }
 
+    /// <summary>
+    /// The names of the settings this kind reads (as a <c>ModelAssetSource</c> item's metadata or the CLI's
+    /// <c>--source-setting Name=Value</c>), so that a misspelt setting on the command line is an error rather than
+    /// silently ignored; empty when the kind takes none. <see langword="null"/> (the default): not declared, nothing is checked.
+    /// </summary>
+    IReadOnlyCollection<string>? SettingNames => null;
+
     /// <summary>Builds the source that <paramref name="location"/> names.</summary>
     /// <exception cref="AssetException">The location or one of its settings is invalid (use <see cref="AssetSourceLocation.Invalid"/>).</exception>
     IAssetSource CreateSource(AssetSourceLocation location);

@@ -14,6 +14,9 @@ internal sealed class HuggingFaceSourceProvider : IAssetSourceProvider
     public IReadOnlyList<string> Schemes { get; } = ["hf"];
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string>? SettingNames { get; } = [EndpointKey];
+
+    /// <inheritdoc />
     public IAssetSource CreateSource(AssetSourceLocation location) =>
         new HuggingFaceAssetSource(HuggingFaceRepository.Parse(location, location.GetSetting(EndpointKey)));
 }

@@ -12,6 +12,9 @@ internal sealed class LocalCacheSourceProvider : IAssetSourceProvider
     public IReadOnlyList<string> Schemes { get; } = ["hf-cache", "ollama-store"];
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string>? SettingNames { get; } = [];
+
+    /// <inheritdoc />
     public IAssetSource CreateSource(AssetSourceLocation location)
     {
         string rest = location.Text[(location.Text.IndexOf("://", StringComparison.Ordinal) + 3)..];

@@ -28,6 +28,10 @@ internal sealed class OciAssetSourceProvider : IAssetSourceProvider
     public IReadOnlyList<string> Schemes { get; } = ["oci"];
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string>? SettingNames { get; } =
+        [InsecureKey, UsernameEnvironmentVariableKey, PasswordEnvironmentVariableKey, ChunkSizeKey, MountFromKey];
+
+    /// <inheritdoc />
     public IAssetSource CreateSource(AssetSourceLocation location) => new OciAssetSource(Client(location));
 
     /// <inheritdoc />

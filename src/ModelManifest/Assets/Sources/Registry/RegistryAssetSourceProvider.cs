@@ -14,6 +14,9 @@ internal sealed class RegistryAssetSourceProvider : IAssetSourceProvider
     public IReadOnlyList<string> Schemes { get; } = ["registry", "registry+http", "registry+https"];
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string>? SettingNames { get; } = [RegistryPushTarget.UploadChunkSizeKey, AssetSourceFactory.TokenEnvironmentVariableKey];
+
+    /// <inheritdoc />
     public IAssetSource CreateSource(AssetSourceLocation location) => new RegistryAssetSource(RegistryEndpoint.From(location), Credential(location));
 
     /// <inheritdoc />
