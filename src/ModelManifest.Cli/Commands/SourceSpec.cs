@@ -21,6 +21,7 @@ internal sealed partial record SourceSpec(string Location, IReadOnlyDictionary<s
     /// <param name="owners">What a setting attaches to, for the help text (e.g. "--source").</param>
     public static Option<string[]> CreateSettingOption(string owners) => new(SettingOptionName)
     {
+        HelpName = "Name=Value",
         Description = $"A setting of the {owners} written just before it, as Name=Value (repeatable), e.g. Endpoint=https://host/account, Layout=Sha256, Profile=ci, Kind=registry; the settings of ModelAssetSource items (docs/sources.md). Values name environment variables, never secrets.",
     };
 
