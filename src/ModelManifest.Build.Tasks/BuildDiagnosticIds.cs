@@ -45,6 +45,9 @@ internal static class BuildDiagnosticIds
     /// </summary>
     public const string OutOfProcessHostFailed = "MM1111";
 
+    /// <summary>Warning: a ModelAssetSource item's metadata looks like a misspelt setting of its kind (it is ignored).</summary>
+    public const string MisspeltSourceSetting = "MM1112";
+
     /// <summary>Whether an exception is ENOSPC / ERROR_DISK_FULL.</summary>
     public static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 0x70 or 0x27;
 }

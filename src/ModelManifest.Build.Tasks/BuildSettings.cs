@@ -62,7 +62,12 @@ internal sealed partial class BuildSettings
 
         foreach (ITaskItem item in task.Sources)
         {
-            errors += CheckSource(item, log);
+            int found = CheckSource(item, log);
+            errors += found;
+            if (found == 0 && item.GetMetadata(Names.Type).Length == 0)
+            {
+                WarnMisspeltSettings(item, log);
+            }
         }
 
         return errors == 0 ? new BuildSettings(linkMode, verify == VerifyMode.Full, offline, hints, localCaches, transfer) : null;
@@ -192,6 +197,70 @@ internal sealed partial class BuildSettings
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Metadata one or two letters away from a setting the item's kind reads (<c>Endpiont</c>, <c>Layuot</c>) is a typo
+    /// that would otherwise be silently ignored: MM1112. Other metadata is left alone, since items carry metadata of
+    /// their own (<c>Visible</c>, <c>Link</c>, a team's own).
+    /// </summary>
+    private static void WarnMisspeltSettings(ITaskItem item, BuildLog log)
+    {
+        IReadOnlyCollection<string>? known;
+        string kind;
+        string kindSetting = item.GetMetadata(AssetSourceFactory.KindKey);
+        try
+        {
+            var settings = kindSetting.Length > 0 ? new Dictionary<string, string> { [AssetSourceFactory.KindKey] = kindSetting } : null;
+            known = AssetSourceFactory.SettingNamesOf(item.ItemSpec, settings, out kind);
+        }
+        catch (AssetException)
+        {
+            return; // the location's own error comes where the factory builds the source
+        }
+
+        if (known is null || known.Count == 0)
+        {
+            return;
+        }
+
+        foreach (string metadata in item.CloneCustomMetadata().Keys.Cast<string>())
+        {
+            if (metadata.Length < 4 || known.Contains(metadata, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (known.FirstOrDefault(setting => EditDistance(setting.ToLowerInvariant(), metadata.ToLowerInvariant()) <= 2) is { } meant)
+            {
+                log.Warning(BuildDiagnosticIds.MisspeltSourceSetting,
+                    $"{Names.SourceItem} '{AssetSourceLocation.Redact(item.ItemSpec)}': metadata '{metadata}' is not a setting of {kind} sources and is ignored; did you mean '{meant}'? Their settings are {string.Join(", ", known.Order(StringComparer.Ordinal))} (docs/sources.md).");
+            }
+        }
+    }
+
+    /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
     }
 
     /// <summary>Metadata that only means something for the other kind of source: an error, so a typo never goes unnoticed.</summary>

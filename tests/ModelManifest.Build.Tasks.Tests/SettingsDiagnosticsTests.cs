@@ -45,6 +45,8 @@ public sealed class SettingsDiagnosticsTests : IDisposable
         { "ModelBundle naming no version", (t, w) => t.Bundle = [TaskWorkspace.Item("weights-model", ("Version", "9.9.9"))], "MM1104", true, ["Version '9.9.9'", "'weights-model' (Version='1.0.0')"] },
         { "unset TokenEnvironmentVariable", (t, w) => AddSource(t, "http://127.0.0.1:9/", ("Priority", "100"), ("TokenEnvironmentVariable", s_unset)), "MM1109", false, ["TokenEnvironmentVariable", s_unset, "is not set"] },
         { "unset BasicAuthEnvironmentVariable", (t, w) => AddSource(t, "http://127.0.0.1:9/", ("Priority", "100"), ("BasicAuthEnvironmentVariable", s_unset)), "MM1109", false, ["BasicAuthEnvironmentVariable", s_unset] },
+        { "misspelt Layout on a folder", (t, w) => AddSource(t, w.Mirror, ("Priority", "100"), ("Layuot", "Sha256")), "MM1112", false, ["mirror': metadata 'Layuot' is not a setting of folder sources and is ignored", "did you mean 'Layout'"] },
+        { "misspelt setting of an oci:// source", (t, w) => AddSource(t, "oci://127.0.0.1:9/models/weather", ("Priority", "100"), ("Insecrue", "true")), "MM1112", false, ["ModelAssetSource 'oci://127.0.0.1:9/models/weather': metadata 'Insecrue' is not a setting of oci:// sources", "did you mean 'Insecure'", "ChunkSize, Insecure, MountFrom"] },
         { "source folder that does not exist", (t, w) => AddSource(t, Path.Combine(w.Root, "no-such-mirror"), ("Priority", "100")), "MM1110", false, ["no-such-mirror", "does not exist", "Condition=\"Exists("] },
     };
 
@@ -81,6 +83,14 @@ public sealed class SettingsDiagnosticsTests : IDisposable
         Assert.Empty(_workspace.Engine.Errors);
         Assert.Empty(_workspace.Engine.Warnings);
         Assert.Equal(_workspace.Weights.Bytes, File.ReadAllBytes(Path.Combine(_workspace.Output, "models", "weights.bin")));
+    }
+
+    [Fact]
+    public void Metadata_of_the_items_own_that_is_no_typo_of_a_setting_gives_no_warning()
+    {
+        var task = _workspace.Task(TaskWorkspace.Item("http://127.0.0.1:9/", ("Priority", "100"), ("Visible", "false"), ("Link", "mirror"), ("TeamOwner", "ml-platform")));
+        Assert.True(task.Execute(), _workspace.Engine.Diagnostics);
+        Assert.Empty(_workspace.Engine.Warnings);
     }
 
     private static void AddSource(ResolveModelAssets task, string include, params (string, string)[] metadata) =>

@@ -98,7 +98,10 @@ internal static class FetchCommand
         }
     }
 
-    /// <summary>Every http(s) source must be a base URL the engine accepts: checked before anything is read or fetched.</summary>
+    /// <summary>
+    /// Checked before anything is read or fetched: every <c>--source-setting</c> is one its source's kind reads, and every
+    /// http(s) source is a base URL the engine accepts.
+    /// </summary>
     internal static void ValidateSources(IReadOnlyList<SourceSpec> sources)
     {
         var specs = sources.Select(s => s.Location).ToList();

@@ -89,11 +89,7 @@ internal static partial class AssetSourceFactory
     public static void CheckSettingNames(string location, IReadOnlyDictionary<string, string> settings, IEnumerable<string>? names = null, bool pushTarget = false, string? baseDirectory = null)
     {
         var source = Parse(location, settings, baseDirectory, out bool isFolder);
-        IReadOnlyCollection<string>? known =
-            isFolder || source.Scheme == "file" ? [LayoutKey]
-            : (source.Scheme is "http" or "https") && AzureBlobHost(source) is null ? [PathTemplateKey, TokenEnvironmentVariableKey, BasicAuthEnvironmentVariableKey]
-            : (AzureBlobHost(source) ?? Provider(source)).SettingNames;
-        if (known is null)
+        if (SettingNamesOf(location, settings, out string kind, baseDirectory) is not { } known)
         {
             return;
         }
@@ -102,12 +98,29 @@ internal static partial class AssetSourceFactory
         {
             if (!name.Equals(KindKey, StringComparison.OrdinalIgnoreCase) && !known.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                string kind = isFolder ? "folder" : source.Scheme + "://";
                 throw source.Invalid(known.Count == 0
                     ? $"has the setting '{name}', but {kind} {(pushTarget ? "targets" : "sources")} take no settings"
                     : $"has the setting '{name}', which {kind} {(pushTarget ? "targets" : "sources")} do not read; their settings are {string.Join(", ", known.Order(StringComparer.Ordinal))} and {KindKey} (docs/sources.md)");
             }
         }
+    }
+
+    /// <summary>
+    /// The settings the location's kind reads (besides <see cref="KindKey"/>), or <see langword="null"/> when its provider
+    /// does not declare them.
+    /// </summary>
+    /// <param name="location">The location as written.</param>
+    /// <param name="settings">Its settings (a <see cref="KindKey"/> among them selects the kind), or <see langword="null"/>.</param>
+    /// <param name="kind">The kind as messages name it: "folder", "s3://", ….</param>
+    /// <param name="baseDirectory">Folder that a relative folder path is relative to.</param>
+    /// <exception cref="AssetException"><see cref="AssetDiagnosticIds.InvalidSourceLocation"/>: the location itself is invalid.</exception>
+    public static IReadOnlyCollection<string>? SettingNamesOf(string location, IReadOnlyDictionary<string, string>? settings, out string kind, string? baseDirectory = null)
+    {
+        var source = Parse(location, settings, baseDirectory, out bool isFolder);
+        kind = isFolder ? "folder" : source.Scheme + "://";
+        return isFolder || source.Scheme == "file" ? [LayoutKey]
+            : (source.Scheme is "http" or "https") && AzureBlobHost(source) is null ? [PathTemplateKey, TokenEnvironmentVariableKey, BasicAuthEnvironmentVariableKey]
+            : (AzureBlobHost(source) ?? Provider(source)).SettingNames;
     }
 
     /// <summary>Whether a URL scheme names a kind of source this process can build (built in, registered or loadable).</summary>
