@@ -89,7 +89,7 @@ internal static partial class AssetSourceFactory
     public static void CheckSettingNames(string location, IReadOnlyDictionary<string, string> settings, IEnumerable<string>? names = null, bool pushTarget = false, string? baseDirectory = null)
     {
         var source = Parse(location, settings, baseDirectory, out bool isFolder);
-        if (SettingNamesOf(location, settings, out string kind, baseDirectory) is not { } known)
+        if (SettingNamesOf(source, isFolder, out string kind) is not { } known)
         {
             return;
         }
@@ -117,6 +117,11 @@ internal static partial class AssetSourceFactory
     public static IReadOnlyCollection<string>? SettingNamesOf(string location, IReadOnlyDictionary<string, string>? settings, out string kind, string? baseDirectory = null)
     {
         var source = Parse(location, settings, baseDirectory, out bool isFolder);
+        return SettingNamesOf(source, isFolder, out kind);
+    }
+
+    private static IReadOnlyCollection<string>? SettingNamesOf(AssetSourceLocation source, bool isFolder, out string kind)
+    {
         kind = isFolder ? "folder" : source.Scheme + "://";
         return isFolder || source.Scheme == "file" ? [LayoutKey]
             : (source.Scheme is "http" or "https") && AzureBlobHost(source) is null ? [PathTemplateKey, TokenEnvironmentVariableKey, BasicAuthEnvironmentVariableKey]
