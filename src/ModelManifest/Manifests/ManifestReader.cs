@@ -27,7 +27,7 @@ public static class ManifestReader
         }
 
         ManifestSyntaxResult syntax = ManifestSyntaxReader.Read(text!, path, Schema, resolveReferences);
-        return Bind(syntax, text!, utf8);
+        return Bind(syntax, text!);
     }
 
     /// <summary>Reads a manifest from text.</summary>
@@ -107,7 +107,7 @@ public static class ManifestReader
         return false;
     }
 
-    private static ManifestReadResult Bind(ManifestSyntaxResult syntax, string text, ReadOnlySpan<byte> utf8 = default)
+    private static ManifestReadResult Bind(ManifestSyntaxResult syntax, string text)
     {
         var diagnostics = syntax.Diagnostics.ToImmutableArray();
         if (syntax.HasErrors || syntax.Root is null)
@@ -117,11 +117,7 @@ public static class ManifestReader
 
         try
         {
-            // Bind from the UTF-8 bytes when we have them: System.Text.Json would otherwise transcode the text again.
-            ManifestDocument? document = utf8.IsEmpty
-                ? JsonSerializer.Deserialize(text, ManifestJsonContext.Default.ManifestDocument)
-                : JsonSerializer.Deserialize(utf8.StartsWith("\uFEFF"u8) ? utf8[3..] : utf8, ManifestJsonContext.Default.ManifestDocument);
-            return new ManifestReadResult(syntax.Path, document, diagnostics, syntax);
+            return new ManifestReadResult(syntax.Path, ManifestBinder.Bind(text), diagnostics, syntax);
         }
         catch (JsonException e)
         {
