@@ -1,4 +1,4 @@
-# Shared by the source benchmarks (eng/bench-oci.sh, eng/bench-s3.sh): sourced, not run. Expects WORK (a scratch
+# Shared by the benchmarks (eng/bench-oci.sh, eng/bench-s3.sh, eng/bench-transfer.sh): sourced, not run. Expects WORK (a scratch
 # folder), BYTES and RUNS to be set by the caller.
 
 # publish_cli: the ReadyToRun CLI users get from `dotnet tool install`, published for this machine into $WORK/tool;
@@ -26,7 +26,8 @@ LABELS=(); SERVERS=(); COMMANDS=()
 row() { LABELS+=("$1"); SERVERS+=("$2"); COMMANDS+=("$3"); }
 
 # measure_rows: RUNS runs of every row, each into an empty $WORK/cache, interleaved (run 1 of every row, then run 2,
-# ...) so that a slow spell of the virtual disk hits every row rather than one. Prints per row
+# ...) so that a slow spell of the virtual disk hits every row rather than one. A caller's before_run function, when
+# defined, runs before every run (outside the timing). Prints per row
 # "label  median-s  MB/s  peak-rss-MB  client CPU (user + system) per run  server CPU per run" and leaves each row's
 # median in MEDIANS.
 measure_rows() {
@@ -36,6 +37,7 @@ measure_rows() {
   for run in $(seq "$RUNS"); do
     for i in "${!LABELS[@]}"; do
       rm -rf "$WORK/cache"
+      if declare -F before_run >/dev/null; then before_run; fi
       before=$(server_cpu "${SERVERS[$i]}")
       /usr/bin/time -f "%e %M %U %S" -o "$WORK/time1" sh -c "${COMMANDS[$i]}" >"$WORK/last.log" 2>&1 \
         || { cat "$WORK/last.log"; exit 1; }

@@ -2,7 +2,8 @@
 # Transfer benchmark, side by side in one run: the whole `modelmanifest fetch` process (empty cache, sha256-verified,
 # fsynced and renamed into the cache) against `curl -o` and `aria2c -x 8`, from nginx on loopback — once at full speed
 # and once with nginx capping every connection at 40 MB/s (`limit_rate 40m`), as CDNs and long-distance links do.
-# Prints the median wall time and peak RSS of a few runs of each. Not a test: prints figures.
+# Prints the median wall time, peak RSS and client and server CPU of interleaved runs (eng/bench-lib.sh), and the ratios
+# the issue's goals name. Not a test: prints figures.
 # Then 200 assets of 1 MiB: the same CLI with its default concurrency (8) and 16 against --max-concurrent-assets 1, from
 # nginx and from a server that answers each request after 20 ms (eng/bench-latency-server.py: a server across a network).
 # The CLI is the ReadyToRun build users get from `dotnet tool install` (published for this machine's platform); every
@@ -13,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . eng/bench-nginx.sh
+. eng/bench-lib.sh
 BYTES=${1:-1073741824}
 CAPPED_BYTES=${2:-536870912}
 RUNS=${3:-3}
@@ -33,9 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; *) RID=linux-x64 ;; esac
-dotnet publish src/ModelManifest.Cli -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true -nodeReuse:false -o "$WORK/tool" >/dev/null
-CLI=("$WORK/tool/ModelManifest.Cli")
+publish_cli
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
@@ -102,40 +102,48 @@ if [ "${BENCH_ONLY:-}" != many ]; then
   curl -s -o /dev/null "http://127.0.0.1:$PORT/capped/capped.bin"
 fi
 
-# measure <label> <command...>: RUNS runs (the output removed before each), then "label  median-s  peak-rss-MB".
-measure() {
-  local label=$1; shift
-  : >"$WORK/times"
-  for _ in $(seq "$RUNS"); do
-    rm -rf "$WORK/out" "$WORK/cache"; mkdir -p "$WORK/out"; sync
-    /usr/bin/time -f "%e %M" -o "$WORK/time1" "$@" >"$WORK/last.log" 2>&1 || { cat "$WORK/last.log"; exit 1; }
-    cat "$WORK/time1" >>"$WORK/times"
-  done
-  sort -n "$WORK/times" | awk -v label="$label" '{ t[NR]=$1; if ($2>rss) rss=$2 } END { printf "%-44s median %6.2f s   (runs: %d)   peak RSS %5.0f MB\n", label, t[int((NR+1)/2)], NR, rss/1024 }'
-}
-
+# Every run starts from an empty cache and output folder, after a `sync`: no run pays for the writeback of the one before.
+before_run() { rm -rf "$WORK/out"; mkdir -p "$WORK/out"; sync; }
+# ratio <label> <numerator-median> <denominator-median>
+ratio() { awk -v l="$1" -v a="$2" -v b="$3" 'BEGIN { printf "  %-68s %5.2fx\n", l, a / b }'; }
+FETCH="${CLI[*]} fetch --cache $WORK/cache"
 
 if [ "${BENCH_ONLY:-}" != many ]; then
-echo "== $BYTES bytes from nginx on loopback, full speed ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
-measure "curl -o" curl -s -o "$WORK/out/full.bin" "http://127.0.0.1:$PORT/full/full.bin"
-measure "aria2c -x 8 -s 8" aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d "$WORK/out" -o full.bin "http://127.0.0.1:$PORT/full/full.bin"
-measure "modelmanifest fetch (verified, fsynced)" "${CLI[@]}" fetch -m "$WORK/full.models.json" -s "http://127.0.0.1:$PORT/" --cache "$WORK/cache"
-# The same guarantees with standard tools: download, then check the sha256, then make it durable.
-measure "curl -o; openssl dgst -sha256; sync -f" sh -c "curl -s -o '$WORK/out/full.bin' 'http://127.0.0.1:$PORT/full/full.bin' && openssl dgst -sha256 '$WORK/out/full.bin' >/dev/null && sync -f '$WORK/out/full.bin'"
-# The floor of any durable download here: the disk writing the same bytes (read from the page cache) and an fsync.
-measure "the disk alone: dd conv=fsync (no network)" dd if="$WORK/www/full/full.bin" of="$WORK/out/full.bin" bs=4M conv=fsync status=none
+BYTES_SAVED=$BYTES
+echo "== $BYTES bytes from nginx on loopback, full speed ($RUNS interleaved runs; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+row "curl -o" "$NGINX_PID" "curl -s -o $WORK/out/full.bin http://127.0.0.1:$PORT/full/full.bin"
+row "curl -o; sync -f (the same durability, not verified)" "$NGINX_PID" "curl -s -o $WORK/out/full.bin http://127.0.0.1:$PORT/full/full.bin && sync -f $WORK/out/full.bin"
+row "curl -o; openssl dgst -sha256; sync -f (the same guarantees)" "$NGINX_PID" "curl -s -o $WORK/out/full.bin http://127.0.0.1:$PORT/full/full.bin && openssl dgst -sha256 $WORK/out/full.bin >/dev/null && sync -f $WORK/out/full.bin"
+row "aria2c -x 8 -s 8" "$NGINX_PID" "aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d $WORK/out -o full.bin http://127.0.0.1:$PORT/full/full.bin"
+# The floor of any durable download here: the disk writing the same bytes (read from the page cache), then an fsync.
+row "the disk alone: dd conv=fsync (no network)" "$NGINX_PID" "dd if=$WORK/www/full/full.bin of=$WORK/out/full.bin bs=4M conv=fsync status=none"
+row "modelmanifest fetch (verified, fsynced)" "$NGINX_PID" "$FETCH -m $WORK/full.models.json -s http://127.0.0.1:$PORT/"
+measure_rows
+ratio "fetch / curl -o (goal <= 1.25)" "${MEDIANS[5]}" "${MEDIANS[0]}"
+ratio "fetch / (curl -o; sync -f)" "${MEDIANS[5]}" "${MEDIANS[1]}"
+ratio "fetch / (curl -o; openssl; sync -f)" "${MEDIANS[5]}" "${MEDIANS[2]}"
+ratio "fetch / the disk alone" "${MEDIANS[5]}" "${MEDIANS[4]}"
 
-echo "== $CAPPED_BYTES bytes, nginx capping each connection at 40 MB/s (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
-measure "curl -o" curl -s -o "$WORK/out/capped.bin" "http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
-measure "aria2c -x 8 -s 8" aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d "$WORK/out" -o capped.bin "http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
-measure "modelmanifest fetch (verified, fsynced)" "${CLI[@]}" fetch -m "$WORK/capped.models.json" -s "http://127.0.0.1:$CAPPED_PORT/" --cache "$WORK/cache"
-measure "aria2c -x 8; openssl dgst -sha256; sync -f" sh -c "aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d '$WORK/out' -o capped.bin 'http://127.0.0.1:$CAPPED_PORT/capped/capped.bin' && openssl dgst -sha256 '$WORK/out/capped.bin' >/dev/null && sync -f '$WORK/out/capped.bin'"
+BYTES=$CAPPED_BYTES
+echo "== $CAPPED_BYTES bytes, nginx capping each connection at 40 MB/s ($RUNS interleaved runs; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+row "curl -o" "$NGINX_PID" "curl -s -o $WORK/out/capped.bin http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
+row "aria2c -x 8 -s 8" "$NGINX_PID" "aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d $WORK/out -o capped.bin http://127.0.0.1:$CAPPED_PORT/capped/capped.bin"
+row "aria2c -x 8; openssl dgst -sha256; sync -f" "$NGINX_PID" "aria2c -q -x 8 -s 8 -k 1M --file-allocation=falloc -d $WORK/out -o capped.bin http://127.0.0.1:$CAPPED_PORT/capped/capped.bin && openssl dgst -sha256 $WORK/out/capped.bin >/dev/null && sync -f $WORK/out/capped.bin"
+row "modelmanifest fetch (verified, fsynced)" "$NGINX_PID" "$FETCH -m $WORK/capped.models.json -s http://127.0.0.1:$CAPPED_PORT/"
+measure_rows
+ratio "curl -o / fetch (goal >= 4)" "${MEDIANS[0]}" "${MEDIANS[3]}"
+ratio "fetch / aria2c -x 8 (goal <= 1)" "${MEDIANS[3]}" "${MEDIANS[1]}"
+BYTES=$BYTES_SAVED
 fi
 
-for server in "nginx on loopback:$PORT" "a server answering after 20 ms:$LATENCY_PORT"; do
-  port=${server##*:}
-  echo "== $MANY assets of 1 MiB from ${server%:*}, same CLI ($RUNS runs each; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  measure "modelmanifest fetch, $MANY x 1 MiB, default (8 at once)" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$port/" --cache "$WORK/cache"
-  measure "modelmanifest fetch, $MANY x 1 MiB, 16 at once" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$port/" --cache "$WORK/cache" --max-concurrent-assets 16
-  measure "modelmanifest fetch, $MANY x 1 MiB, one at a time" "${CLI[@]}" fetch -m "$WORK/many.models.json" -s "http://127.0.0.1:$port/" --cache "$WORK/cache" --max-concurrent-assets 1
+BYTES=$((MANY << 20))
+for server in "nginx on loopback:$PORT:$NGINX_PID" "a server answering after 20 ms:$LATENCY_PORT:$LATENCY_PID"; do
+  IFS=: read -r name port pid <<<"$server"
+  echo "== $MANY assets of 1 MiB from $name, same CLI ($RUNS interleaved runs; machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  row "fetch, $MANY x 1 MiB, default (8 at once)" "$pid" "$FETCH -m $WORK/many.models.json -s http://127.0.0.1:$port/"
+  row "fetch, $MANY x 1 MiB, 16 at once" "$pid" "$FETCH -m $WORK/many.models.json -s http://127.0.0.1:$port/ --max-concurrent-assets 16"
+  row "fetch, $MANY x 1 MiB, one at a time" "$pid" "$FETCH -m $WORK/many.models.json -s http://127.0.0.1:$port/ --max-concurrent-assets 1"
+  measure_rows
+  ratio "one at a time / default (goal >= 3)" "${MEDIANS[2]}" "${MEDIANS[0]}"
+  ratio "one at a time / 16 at once" "${MEDIANS[2]}" "${MEDIANS[1]}"
 done
