@@ -60,7 +60,7 @@ echo; echo "== 1. first build, empty cache, ${ASSET_MB} MB from loopback HTTP (m
 # dirty, are not flushed during someone else's timing), and the three commands take turns.
 (cd "$work/plain" && dotnet build --no-restore -v:q -nologo >/dev/null)
 clean_build() { rm -rf "$work/$1/bin" "$work/$1/obj/Debug" "$work/$1/obj/modelassets"; }
-: > "$work/first.with"; : > "$work/first.curl"; : > "$work/first.curlsync"; : > "$work/first.plain"
+: > "$work/first.with"; : > "$work/first.before"; : > "$work/first.curl"; : > "$work/first.curlsync"; : > "$work/first.plain"
 for _ in $(seq 1 "$N"); do
   rm -rf "$work/cache" "$work/curl.bin"; clean_build with; clean_build plain; sync
   t=$(now); (cd "$work/with" && dotnet build --no-restore -v:q -nologo >/dev/null); elapsed "$t" >> "$work/first.with"
@@ -68,12 +68,16 @@ for _ in $(seq 1 "$N"); do
   # The same download made durable, as the build's cache makes it (verified, fsynced): curl leaves it in the page cache.
   rm -f "$work/curl.bin"; sync; t=$(now); curl -s -o "$work/curl.bin" "${url}asset.bin" && sync -f "$work/curl.bin"; elapsed "$t" >> "$work/first.curlsync"
   sync; t=$(now); (cd "$work/plain" && dotnet build --no-restore -v:q -nologo >/dev/null); elapsed "$t" >> "$work/first.plain"
+  # The same build resolving everything before compilation (ModelAssetResolveInBackground=false), as before it overlapped.
+  rm -rf "$work/cache"; clean_build with; sync
+  t=$(now); (cd "$work/with" && dotnet build --no-restore -v:q -nologo -p:ModelAssetResolveInBackground=false >/dev/null); elapsed "$t" >> "$work/first.before"
 done
 first_with=$(median < "$work/first.with"); curl_s=$(median < "$work/first.curl"); first_plain=$(median < "$work/first.plain")
 printf "with package: %.2f s   curl -o: %.2f s + plain build: %.2f s = %.2f s   ratio %.2f (goal <= 1.3)\n" "$first_with" "$curl_s" "$first_plain" "$(echo "$curl_s + $first_plain" | bc)" "$(echo "$first_with / ($curl_s + $first_plain)" | bc -l)"
-curlsync_s=$(median < "$work/first.curlsync")
+curlsync_s=$(median < "$work/first.curlsync"); before_s=$(median < "$work/first.before")
+printf "  with the package, resolving before compilation (ModelAssetResolveInBackground=false): %.2f s   ratio %.2f\n" "$before_s" "$(echo "$before_s / ($curl_s + $first_plain)" | bc -l)"
 printf "  against curl -o; sync -f (the same durability): %.2f s + plain build = %.2f s   ratio %.2f\n" "$curlsync_s" "$(echo "$curlsync_s + $first_plain" | bc)" "$(echo "$first_with / ($curlsync_s + $first_plain)" | bc -l)"
-echo "  runs, with package: $(tr '\n' ' ' < "$work/first.with")  curl: $(tr '\n' ' ' < "$work/first.curl")  plain: $(tr '\n' ' ' < "$work/first.plain")"
+echo "  runs, with package: $(tr '\n' ' ' < "$work/first.with")  before compilation: $(tr '\n' ' ' < "$work/first.before")  curl: $(tr '\n' ' ' < "$work/first.curl")  plain: $(tr '\n' ' ' < "$work/first.plain")"
 
 echo; echo "== 2. no-op build (median of $N)"
 for p in with plain runtime; do

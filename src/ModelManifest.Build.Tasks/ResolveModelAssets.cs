@@ -62,6 +62,13 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     /// <summary><c>$(ModelAssetBundleDirectory)</c>, relative to <see cref="OutputDirectory"/>.</summary>
     public string BundleDirectory { get; set; } = "models";
 
+    /// <summary>
+    /// Only start fetching the assets that are not in place, in the background, and return (see
+    /// <see cref="BackgroundResolution"/>): the early target's mode, so the download overlaps compilation. The resolve
+    /// target then runs the task again without it, to wait, place the files and report.
+    /// </summary>
+    public bool StartInBackground { get; set; }
+
     /// <summary>Folder in obj/ for the per-asset stamps.</summary>
     [Required]
     public string StampDirectory { get; set; } = string.Empty;
@@ -89,6 +96,12 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
     /// <inheritdoc/>
     public override bool Execute()
     {
+        if (StartInBackground)
+        {
+            StartBackground();
+            return true;
+        }
+
         var log = BuildLog;
         try
         {
@@ -107,8 +120,59 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         }
     }
 
+    /// <summary>
+    /// Starts the background fetches and registers them for the resolve target. Silent and never failing: every problem
+    /// (a bad manifest or setting, an engine that cannot hold task objects) is left to the resolve target, which reports it.
+    /// </summary>
+    private void StartBackground()
+    {
+        if (BuildEngine is not IBuildEngine4 engine)
+        {
+            return;
+        }
+
+        var silent = new Microsoft.Build.Utilities.TaskLoggingHelper(new ConsoleBuildEngine(TextWriter.Null), nameof(ResolveModelAssets));
+        var log = new BuildLog(silent);
+        ModelAssetSourceItems? sources = null;
+        try
+        {
+            var settings = BuildSettings.Read(this, log);
+            var plan = settings is null || settings.Offline ? null : BundlePlan.Create(Manifests.Select(m => m.GetMetadata("FullPath")).ToList(), Bundle, BundleDirectory, log);
+            var pending = plan?.Assets.Where(p => !BuildStamp.IsCurrent(StampDirectory, p, OutputDirectory, out _)).Select(p => p.Asset).ToList();
+            if (settings is null || plan is null || pending is null || pending.Count == 0 || silent.HasLoggedErrors)
+            {
+                return;
+            }
+
+            var cache = string.IsNullOrWhiteSpace(CacheRoot) ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(CacheRoot));
+            sources = ModelAssetSourceItems.Create(Sources, settings.UseUrlHints, plan.HasUrlHints, silent);
+            var manager = new AssetManager(cache, new AssetManagerOptions { Transfer = settings.Transfer });
+            LocalCaches.AddTo(manager, settings.UseLocalCaches);
+            foreach (var (source, priority) in sources.Sources)
+            {
+                manager.AddSource(source, priority);
+            }
+
+            var background = new BackgroundResolution(manager, sources, pending, settings.Transfer.MaxConcurrentAssets);
+            sources = null; // owned by the background resolution now
+            engine.RegisterTaskObject(BackgroundResolution.Key(StampDirectory, OutputDirectory), background, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+            Log.LogMessage(MessageImportance.Normal, $"Model assets: fetching {background.Count} in the background while the project compiles.");
+        }
+        catch (Exception e) when (e is AssetException or BuildConfigurationException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            sources?.Dispose(); // the resolve target does it all, and reports what went wrong
+        }
+    }
+
+    /// <summary>The fetches the early target started for this project, taken out of MSBuild's keeping, or <see langword="null"/>.</summary>
+    private BackgroundResolution? TakeBackground() =>
+        BuildEngine is IBuildEngine4 engine
+            ? engine.UnregisterTaskObject(BackgroundResolution.Key(StampDirectory, OutputDirectory), RegisteredTaskObjectLifetime.Build) as BackgroundResolution
+            : null;
+
     private async Task<bool> ExecuteAsync(BuildSettings settings, BuildLog log, CancellationToken cancellationToken)
     {
+        using var background = TakeBackground();
         var plan = BundlePlan.Create(Manifests.Select(m => m.GetMetadata("FullPath")).ToList(), Bundle, BundleDirectory, log);
         if (plan is null)
         {
@@ -141,7 +205,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
             }
         }
 
-        if (pending.Count > 0 && !await ResolvePendingAsync(pending, plan, settings, log, cancellationToken).ConfigureAwait(false))
+        if (pending.Count > 0 && !await ResolvePendingAsync(pending, plan, settings, background, log, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
@@ -191,7 +255,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         return !log.HasLoggedErrors;
     }
 
-    private async Task<bool> ResolvePendingAsync(List<PlannedAsset> pending, BundlePlan plan, BuildSettings settings, BuildLog log, CancellationToken cancellationToken)
+    private async Task<bool> ResolvePendingAsync(List<PlannedAsset> pending, BundlePlan plan, BuildSettings settings, BackgroundResolution? background, BuildLog log, CancellationToken cancellationToken)
     {
         var cache = string.IsNullOrWhiteSpace(CacheRoot) ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(CacheRoot));
         using var sources = ModelAssetSourceItems.Create(Sources, settings.UseUrlHints && !settings.Offline, plan.HasUrlHints, Log);
@@ -208,6 +272,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         }
 
         var progress = new BuildProgressReporter(log, Time);
+        background?.Watch(progress);
         bool ok = true;
         long started = Time.GetTimestamp();
         long downloaded = 0;
@@ -223,16 +288,19 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
                         log.Message(MessageImportance.Low, $"Model asset {planned.Asset.Key}: full verify of the cached blob: {state}.");
                     }
 
+                    // Started while the project compiled: its failure is this asset's error, with the sources it asked.
+                    AssetResult? early = background?.Find(planned.Asset) is { } fetch ? await fetch.WaitAsync(token).ConfigureAwait(false) : null;
                     string targetDirectory = Path.GetDirectoryName(Path.Combine(OutputDirectory, planned.RelativePath))!;
                     MaterializedAsset result = await manager.MaterializeAsync(planned.Asset, targetDirectory, settings.LinkMode, progress, token).ConfigureAwait(false);
-                    string from = result.Asset.SourceName is null ? "the cache" : result.Asset.SourceName;
-                    if (result.Asset.SourceName is not null)
+                    AssetResult fetched = early ?? result.Asset;
+                    string from = fetched.SourceName is null ? "the cache" : fetched.SourceName + (early is null ? string.Empty : " (started before compilation)");
+                    if (fetched.SourceName is not null)
                     {
                         Interlocked.Add(ref downloaded, planned.Asset.Size);
                     }
 
                     log.Message(MessageImportance.High, $"Model asset {planned.Asset.Key} ({planned.Asset.FileName}, {Megabytes(planned.Asset.Size)}): from {from}, {result.Mode.ToString().ToLowerInvariant()} into {planned.RelativePath}{progress.Finished(planned.Asset.Key)}");
-                    ReportSkippedSources(planned, result.Asset.Attempts, log);
+                    ReportSkippedSources(planned, fetched.Attempts, log);
                 }
                 catch (AssetException e)
                 {

@@ -110,10 +110,15 @@ public sealed class BuildEndToEndTests : IAsyncLifetime
         Assert.Equal(0, _server.RequestCount);
         Assert.False(File.Exists(Path.Combine(app.OutputDirectory, "models", "tokenizer.json")));
 
-        // Control: the same targets in a normal build do resolve, so the assertion above is not vacuous.
-        AssertSucceeded(app.Run(targets));
+        // Controls, so the assertion above is not vacuous: in a normal build the same targets start the background
+        // fetches (the build then ends, which cancels them), and with resolution before compilation they resolve.
+        var normal = app.Run(targets);
+        AssertSucceeded(normal);
+        Assert.Contains("Model assets: fetching 2 in the background while the project compiles.", normal.Output, StringComparison.Ordinal);
+        AssertSucceeded(app.Run([.. targets, "-p:ModelAssetResolveInBackground=false"]));
         await _server.WaitIdleAsync();
         Assert.True(_server.RequestCount > 0);
+        Assert.True(File.Exists(Path.Combine(app.OutputDirectory, "models", "tokenizer.json")));
     }
 
     [Fact]
@@ -171,6 +176,66 @@ public sealed class BuildEndToEndTests : IAsyncLifetime
         var run = ConsumerProject.RunApp(Path.Combine(app.OutputDirectory, "app.dll"));
         AssertSucceeded(run);
         Assert.Contains($"asset tokenizer models/tokenizer.json {_tokenizer.Sha256}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cold_build_downloads_while_the_project_compiles_and_reports_after_it()
+    {
+        var app = App("overlap", mirror: false);
+        var build = app.Build();
+        AssertSucceeded(build);
+
+        // Started before the compiler, reported after it: the message of the early target, then CoreCompile, then the lines.
+        int started = build.Output.IndexOf("Model assets: fetching 2 in the background while the project compiles.", StringComparison.Ordinal);
+        int compiled = build.Output.IndexOf("CoreCompile:", StringComparison.Ordinal);
+        int placed = build.Output.IndexOf("Model asset weights (weights.bin, 2.00 MB): from http", StringComparison.Ordinal);
+        Assert.True(started >= 0 && compiled > started && placed > compiled, build.Output);
+        Assert.Matches(@"Model asset tokenizer@v1 \(tokenizer\.json, 0\.10 MB\): from http[^\r\n]*127\.0\.0\.1[^\r\n]*\(started before compilation\), ", build.Output);
+        Assert.Equal(_weights.Bytes.Length, _server.BytesSentFor(_weights.HttpPath)); // fetched once, not again after compilation
+
+        var run = ConsumerProject.RunApp(Path.Combine(app.OutputDirectory, "overlap.dll"));
+        AssertSucceeded(run);
+        Assert.Contains($"asset weights models/weights.bin {_weights.Sha256}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_ModelAssetResolveInBackground_false_assets_are_in_place_before_the_compiler_runs()
+    {
+        var app = App("before", mirror: false, extraProperties: "<ModelAssetResolveInBackground>false</ModelAssetResolveInBackground>");
+        var build = app.Build();
+        AssertSucceeded(build);
+        Assert.DoesNotContain("in the background", build.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("started before compilation", build.Output, StringComparison.Ordinal);
+        int placed = build.Output.IndexOf("Model asset weights (weights.bin, 2.00 MB): from http", StringComparison.Ordinal);
+        int compiled = build.Output.IndexOf("CoreCompile:", StringComparison.Ordinal);
+        Assert.True(placed >= 0 && compiled > placed, build.Output);
+    }
+
+    [Fact]
+    public void A_compile_error_ends_the_build_with_that_error_and_the_started_download_leaves_the_cache_consistent()
+    {
+        var app = App("broken", mirror: false);
+        File.WriteAllText(Path.Combine(app.Directory, "Broken.cs"), "class Broken { int x = ; }\n");
+        var build = app.Build();
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error CS1525", build.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("error MM", build.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(app.OutputDirectory, "models")), "nothing is placed when compilation fails");
+
+        // Whatever the cancelled download left is a blob that verifies, or a partial/temporary file, never a wrong blob.
+        string blobs = Path.Combine(_cache, "blobs", "sha256");
+        foreach (string blob in Directory.Exists(blobs) ? Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories) : [])
+        {
+            string name = Path.GetFileName(blob);
+            if (name.Length == 64)
+            {
+                using var file = File.OpenRead(blob);
+                Assert.Equal(name, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file)));
+            }
+        }
+
+        File.Delete(Path.Combine(app.Directory, "Broken.cs"));
+        AssertSucceeded(app.Build());
     }
 
     [Fact]
