@@ -144,15 +144,7 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
                 return;
             }
 
-            var cache = string.IsNullOrWhiteSpace(CacheRoot) ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(CacheRoot));
-            sources = ModelAssetSourceItems.Create(Sources, settings.UseUrlHints, plan.HasUrlHints, silent);
-            var manager = new AssetManager(cache, new AssetManagerOptions { Transfer = settings.Transfer });
-            LocalCaches.AddTo(manager, settings.UseLocalCaches);
-            foreach (var (source, priority) in sources.Sources)
-            {
-                manager.AddSource(source, priority);
-            }
-
+            var (_, manager) = CreateManager(settings, plan, silent, out sources);
             var background = new BackgroundResolution(manager, sources, pending, settings.Transfer.MaxConcurrentAssets);
             sources = null; // owned by the background resolution now
             engine.RegisterTaskObject(BackgroundResolution.Key(StampDirectory, OutputDirectory), background, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
@@ -162,6 +154,29 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
         {
             sources?.Dispose(); // the resolve target does it all, and reports what went wrong
         }
+    }
+
+    /// <summary>
+    /// The cache and the engine over the <c>ModelAssetSource</c> items (local caches first), as both modes use them;
+    /// the engine's messages go to <paramref name="log"/>. The caller owns <paramref name="sources"/>.
+    /// </summary>
+    private (AssetCache Cache, AssetManager Manager) CreateManager(BuildSettings settings, BundlePlan plan, Microsoft.Build.Utilities.TaskLoggingHelper log, out ModelAssetSourceItems sources)
+    {
+        var cache = string.IsNullOrWhiteSpace(CacheRoot) ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(CacheRoot));
+        sources = ModelAssetSourceItems.Create(Sources, settings.UseUrlHints && !settings.Offline, plan.HasUrlHints, log);
+        var manager = new AssetManager(cache, new AssetManagerOptions
+        {
+            Offline = settings.Offline,
+            Logger = new TaskLogger(log),
+            Transfer = settings.Transfer,
+        });
+        LocalCaches.AddTo(manager, settings.UseLocalCaches);
+        foreach (var (source, priority) in sources.Sources)
+        {
+            manager.AddSource(source, priority);
+        }
+
+        return (cache, manager);
     }
 
     /// <summary>The fetches the early target started for this project, taken out of MSBuild's keeping, or <see langword="null"/>.</summary>
@@ -257,20 +272,8 @@ public sealed class ResolveModelAssets : MSBuildTask, ICancelableTask
 
     private async Task<bool> ResolvePendingAsync(List<PlannedAsset> pending, BundlePlan plan, BuildSettings settings, BackgroundResolution? background, BuildLog log, CancellationToken cancellationToken)
     {
-        var cache = string.IsNullOrWhiteSpace(CacheRoot) ? AssetCache.OpenDefault() : new AssetCache(Path.GetFullPath(CacheRoot));
-        using var sources = ModelAssetSourceItems.Create(Sources, settings.UseUrlHints && !settings.Offline, plan.HasUrlHints, Log);
-        var manager = new AssetManager(cache, new AssetManagerOptions
-        {
-            Offline = settings.Offline,
-            Logger = new TaskLogger(Log),
-            Transfer = settings.Transfer,
-        });
-        LocalCaches.AddTo(manager, settings.UseLocalCaches);
-        foreach (var (source, priority) in sources.Sources)
-        {
-            manager.AddSource(source, priority);
-        }
-
+        var (cache, manager) = CreateManager(settings, plan, Log, out var ownedSources);
+        using var sources = ownedSources;
         var progress = new BuildProgressReporter(log, Time);
         background?.Watch(progress);
         bool ok = true;

@@ -223,7 +223,7 @@ internal static class ManifestBinder
             switch (p.Name)
             {
                 case "platforms": platforms = Array(p, StringItem); break;
-                case "accelerators": accelerators = Accelerators(p); break;
+                case "accelerators": accelerators = Map(p, Status); break;
                 case "minGpuMemoryMiB": minGpu = Int64(p); break;
                 case "minHostMemoryMiB": minHost = Int64(p); break;
                 default: Keep(ref extra, p); break;
@@ -238,22 +238,6 @@ internal static class ManifestBinder
             MinHostMemoryMiB = minHost,
             AdditionalProperties = extra,
         };
-    }
-
-    private static ImmutableDictionary<string, CompatibilityStatus>? Accelerators(JsonProperty p)
-    {
-        if (IsNull(p))
-        {
-            return null;
-        }
-
-        var builder = ImmutableDictionary.CreateBuilder<string, CompatibilityStatus>();
-        foreach (var entry in Properties(p.Value))
-        {
-            builder[entry.Name] = Status(entry);
-        }
-
-        return builder.ToImmutable();
     }
 
     private static ModelOption Option(JsonElement e)
@@ -397,7 +381,7 @@ internal static class ManifestBinder
             {
                 case "framework": framework = String(p); break;
                 case "frameworkVersion": frameworkVersion = String(p); break;
-                case "moduleVersions": moduleVersions = ModuleVersions(p); break;
+                case "moduleVersions": moduleVersions = Map(p, static entry => String(entry)!); break;
                 case "trainingRunId": trainingRunId = String(p); break;
                 case "createdAt": createdAt = String(p); break;
                 case "source": source = String(p); break;
@@ -417,22 +401,6 @@ internal static class ManifestBinder
             ExtractedBy = extractedBy,
             AdditionalProperties = extra,
         };
-    }
-
-    private static ImmutableDictionary<string, string>? ModuleVersions(JsonProperty p)
-    {
-        if (IsNull(p))
-        {
-            return null;
-        }
-
-        var builder = ImmutableDictionary.CreateBuilder<string, string>();
-        foreach (var entry in Properties(p.Value))
-        {
-            builder[entry.Name] = String(entry)!;
-        }
-
-        return builder.ToImmutable();
     }
 
     private static ModelStage Stage(JsonProperty p) => String(p) switch
@@ -517,6 +485,23 @@ internal static class ManifestBinder
         }
 
         return builder.MoveToImmutable();
+    }
+
+    /// <summary>An object of named values (accelerators, module versions); JSON null is absent.</summary>
+    private static ImmutableDictionary<string, T>? Map<T>(JsonProperty p, Func<JsonProperty, T> value)
+    {
+        if (IsNull(p))
+        {
+            return null;
+        }
+
+        var builder = ImmutableDictionary.CreateBuilder<string, T>();
+        foreach (var entry in Properties(p.Value))
+        {
+            builder[entry.Name] = value(entry);
+        }
+
+        return builder.ToImmutable();
     }
 
     /// <summary>An unknown property, kept (in document order) so that a newer manifest round-trips unchanged.</summary>
